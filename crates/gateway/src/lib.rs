@@ -1,0 +1,2 @@
+//! toolgate-gateway.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! toolgate-mcp.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! toolgate-policy.
+#![forbid(unsafe_code)]

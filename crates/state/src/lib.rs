@@ -1,0 +1,2 @@
+//! toolgate-state.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! toolgate-testkit.
+#![forbid(unsafe_code)]
