@@ -1,1 +1,45 @@
-fn main() {}
+//! The `toolgate` binary: parses the command line and dispatches to one command module.
+//! Logic lives in the library crates; this file only wires.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "toolgate",
+    version,
+    about = "A policy gateway for MCP tool calls"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files; prints FILE:LINE:COL for every problem.
+    Validate(commands::validate::Args),
+    /// Work with policy files (format, evaluate a call offline).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Print a policy (any accepted format) in the canonical native YAML form.
+    Fmt(commands::policy_fmt::Args),
+    /// Decide one tool call offline and print the decision.
+    Decide(commands::policy_decide::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => commands::validate::run(&args),
+        Command::Policy(PolicyCommand::Fmt(args)) => commands::policy_fmt::run(&args),
+        Command::Policy(PolicyCommand::Decide(args)) => commands::policy_decide::run(&args),
+    }
+}

@@ -1,2 +1,23 @@
-//! toolgate-policy.
+//! toolgate's policy engine: one model for native, Intercept and PolicyLayer policies.
+//!
+//! `load` turns policy text into a validated [`Policy`] (or every located error),
+//! [`fmt::to_native_yaml`] prints it canonically, and [`CompiledPolicy::decide`] judges a
+//! tool call purely: no I/O, no clock, the same input always gives the same decision.
 #![forbid(unsafe_code)]
+
+pub mod compile;
+pub mod conditions;
+pub mod decide;
+pub mod diagnostics;
+pub mod fmt;
+pub mod glob;
+pub mod model;
+pub mod parse;
+pub mod path;
+pub mod source;
+
+pub use compile::{CompiledPolicy, RuleRef};
+pub use decide::{CallContext, Decision, DenyKind, Reservation, Verdict};
+pub use diagnostics::{Diagnostic, Pos, Severity};
+pub use model::Policy;
+pub use parse::{Dialect, LoadError, Loaded, load};

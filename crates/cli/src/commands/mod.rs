@@ -1,0 +1,6 @@
+//! One module per subcommand.
+
+pub mod policy_decide;
+pub mod policy_file;
+pub mod policy_fmt;
+pub mod validate;

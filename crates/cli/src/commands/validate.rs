@@ -1,0 +1,59 @@
+//! `toolgate validate FILE…`: every problem of every file, one `FILE:LINE:COL:` line each.
+//! Exit 0 when all are valid, 1 when any is invalid (or has warnings under `--strict`),
+//! 2 when a file can't be read.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::commands::policy_file::{EXIT_INVALID, EXIT_IO, Failure, read};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Treat warnings (unreachable rules, `default: allow`, …) as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Policy files (native YAML, Intercept YAML, PolicyLayer JSON).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let mut worst = 0u8;
+    for path in &args.files {
+        match read(path) {
+            Ok((loaded, display)) => {
+                for w in &loaded.warnings {
+                    println!("{}", w.render(&display));
+                }
+                let rules: usize = loaded.policy.tools.iter().map(|t| t.rules.len()).sum();
+                let failed = args.strict && !loaded.warnings.is_empty();
+                println!(
+                    "{display}: {} ({}, {} tool entries, {rules} rules{})",
+                    if failed {
+                        "invalid under --strict"
+                    } else {
+                        "ok"
+                    },
+                    loaded.dialect,
+                    loaded.policy.tools.len(),
+                    match loaded.warnings.len() {
+                        0 => String::new(),
+                        n => format!(", {n} warning(s)"),
+                    }
+                );
+                if failed {
+                    worst = worst.max(EXIT_INVALID);
+                }
+            }
+            Err(Failure::Invalid(lines)) => {
+                lines.iter().for_each(|l| println!("{l}"));
+                worst = worst.max(EXIT_INVALID);
+            }
+            Err(Failure::Io(message)) => {
+                eprintln!("{message}");
+                worst = worst.max(EXIT_IO);
+            }
+        }
+    }
+    ExitCode::from(worst)
+}

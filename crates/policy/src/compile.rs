@@ -1,0 +1,183 @@
+//! A loaded [`Policy`] compiled into a matcher that [`crate::decide`] can run fast.
+//!
+//! Exact tool names go into a hash map; hidden names into a set plus a short list of globs;
+//! every rule gets a stable counter id so counters survive a reload that keeps rule names.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::Pos;
+use crate::fmt::to_native_yaml;
+use crate::glob::Glob;
+use crate::model::{Action, Amount, Condition, DefaultAction, Policy, Scope, WILDCARD, Window};
+
+/// Identifies the rule that produced (part of) a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRef {
+    /// Tool entry the rule belongs to (`*` for the catch-all).
+    pub entry: Arc<str>,
+    /// 0-based position within the entry.
+    pub index: usize,
+    pub name: Option<Arc<str>>,
+    pub pos: Pos,
+}
+
+impl RuleRef {
+    /// `name` if the rule has one, else `entry#index`.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => n.to_string(),
+            None => format!("{}#{}", self.entry, self.index + 1),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledLimit {
+    pub counter: Arc<str>,
+    pub amount: Amount,
+    pub max: f64,
+    pub window: Window,
+    pub scope: Scope,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledRule {
+    pub rule: RuleRef,
+    pub action: Action,
+    pub when: Vec<Condition>,
+    pub reason: Option<Arc<str>>,
+    pub limits: Vec<CompiledLimit>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledEntry {
+    pub rules: Vec<CompiledRule>,
+}
+
+/// The policy ready for decisions. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct CompiledPolicy {
+    pub(crate) entries: HashMap<String, CompiledEntry>,
+    pub(crate) wildcard: Option<CompiledEntry>,
+    hide_exact: HashSet<String>,
+    hide_globs: Vec<Glob>,
+    pub(crate) default: DefaultAction,
+    version: String,
+    source: Policy,
+}
+
+impl CompiledPolicy {
+    pub fn new(policy: Policy) -> CompiledPolicy {
+        let version = {
+            let digest = Sha256::digest(to_native_yaml(&policy).as_bytes());
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let mut entries = HashMap::with_capacity(policy.tools.len());
+        let mut wildcard = None;
+        for e in &policy.tools {
+            let entry_name: Arc<str> = Arc::from(e.name.as_str());
+            let rules = e
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(index, r)| {
+                    let name = r.name.as_deref().map(Arc::from);
+                    let rule = RuleRef {
+                        entry: entry_name.clone(),
+                        index,
+                        name,
+                        pos: r.pos,
+                    };
+                    let auto_counter: Arc<str> =
+                        Arc::from(format!("{}/{}", e.name, rule.label()).as_str());
+                    let limits = r
+                        .limits
+                        .iter()
+                        .enumerate()
+                        .map(|(li, l)| CompiledLimit {
+                            counter: match &l.counter {
+                                Some(c) => Arc::from(c.as_str()),
+                                None if li == 0 => auto_counter.clone(),
+                                None => Arc::from(format!("{auto_counter}/{}", li + 1).as_str()),
+                            },
+                            amount: l.amount.clone(),
+                            max: l.max,
+                            window: l.window,
+                            scope: l.scope,
+                        })
+                        .collect();
+                    CompiledRule {
+                        rule,
+                        action: r.action,
+                        when: r.when.clone(),
+                        reason: r.reason.as_deref().map(Arc::from),
+                        limits,
+                    }
+                })
+                .collect();
+            let compiled = CompiledEntry { rules };
+            if e.name == WILDCARD {
+                wildcard = Some(compiled);
+            } else {
+                entries.insert(e.name.clone(), compiled);
+            }
+        }
+        let (globs, exact): (Vec<&String>, Vec<&String>) =
+            policy.hide.iter().partition(|h| h.contains('*'));
+        CompiledPolicy {
+            entries,
+            wildcard,
+            hide_exact: exact.into_iter().cloned().collect(),
+            hide_globs: globs.into_iter().map(|g| Glob::new(g)).collect(),
+            default: policy.default,
+            version,
+            source: policy,
+        }
+    }
+
+    /// SHA-256 (hex) of the canonical native form: changes exactly when the meaning can.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.source
+    }
+
+    pub fn is_hidden(&self, tool: &str) -> bool {
+        self.hide_exact.contains(tool) || self.hide_globs.iter().any(|g| g.matches(tool))
+    }
+
+    /// Whether `tools/list` should show this tool: not hidden, and not denied whatever the
+    /// arguments are.
+    pub fn lists(&self, tool: &str) -> bool {
+        !self.is_hidden(tool) && !self.denies_unconditionally(tool)
+    }
+
+    /// True when every call of `tool` is denied regardless of its arguments.
+    pub fn denies_unconditionally(&self, tool: &str) -> bool {
+        let own = self.entries.get(tool);
+        let chain = own
+            .into_iter()
+            .chain(self.wildcard.as_ref())
+            .flat_map(|e| e.rules.iter());
+        for r in chain {
+            if !r.when.is_empty() {
+                // Depends on the arguments: can't be sure, so keep listing it.
+                return false;
+            }
+            match r.action {
+                Action::Deny => return true,
+                Action::Allow | Action::Approve => return false,
+                Action::Evaluate => {}
+            }
+        }
+        own.is_none() && self.default == DefaultAction::Deny
+    }
+}

@@ -1,0 +1,289 @@
+//! The pure evaluator: one call in, one [`Decision`] out. No I/O, no clock, no randomness.
+//!
+//! Reading order: the tool's own rules, then the `*` rules. An `evaluate` rule is a check
+//! (fails → deny; passes → its limits are counted and reading goes on). The first `allow`,
+//! `deny` or `approve` whose conditions hold decides. When nothing decides, a tool with its
+//! own entry is allowed and any other tool gets the policy's `default`.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::compile::{CompiledPolicy, CompiledRule, RuleRef};
+use crate::conditions::{holds, type_name};
+use crate::model::{Action, Amount, DefaultAction, Scope, Window};
+
+/// Everything the evaluator may look at.
+#[derive(Debug, Clone, Copy)]
+pub struct CallContext<'a> {
+    pub tool: &'a str,
+    /// The call's `arguments` (an object; `{}` when absent).
+    pub args: &'a Value,
+    pub identity: &'a str,
+    pub session: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Allow,
+    /// A person must approve before the call is forwarded.
+    Approve {
+        reason: Option<Arc<str>>,
+    },
+    Deny {
+        kind: DenyKind,
+        reason: String,
+    },
+    /// Hidden: answer as if the tool did not exist (`-32602`).
+    UnknownTool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyKind {
+    /// A rule or the default denied the call.
+    Policy,
+    /// The arguments can't be judged (wrong type for a comparison, bad spend amount).
+    InvalidArguments,
+}
+
+impl DenyKind {
+    /// The `kind` reported in `_meta["dev.toolgate/decision"]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyKind::Policy => "deny",
+            DenyKind::InvalidArguments => "invalid_arguments",
+        }
+    }
+}
+
+/// A counter the gateway must reserve (all of a decision's, atomically) before forwarding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reservation {
+    /// Storage key: counter id plus scope subject, e.g. `refunds_today|grant:alice`.
+    pub key: String,
+    pub counter: Arc<str>,
+    pub amount: f64,
+    pub max: f64,
+    pub window: Window,
+    pub scope: Scope,
+    pub rule: RuleRef,
+    /// The rule's reason, reported when the limit is hit.
+    pub reason: Option<Arc<str>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub verdict: Verdict,
+    /// The rule that decided; `None` for hidden tools and the default.
+    pub rule: Option<RuleRef>,
+    /// Every rule that passed or decided, in reading order.
+    pub matched: Vec<RuleRef>,
+    /// Only for Allow and Approve.
+    pub reservations: Vec<Reservation>,
+}
+
+impl Decision {
+    fn deny(kind: DenyKind, reason: String, rule: Option<RuleRef>, matched: Vec<RuleRef>) -> Self {
+        Decision {
+            verdict: Verdict::Deny { kind, reason },
+            rule,
+            matched,
+            reservations: Vec::new(),
+        }
+    }
+}
+
+impl CompiledPolicy {
+    pub fn decide(&self, call: &CallContext<'_>) -> Decision {
+        if self.is_hidden(call.tool) {
+            return Decision {
+                verdict: Verdict::UnknownTool,
+                rule: None,
+                matched: Vec::new(),
+                reservations: Vec::new(),
+            };
+        }
+        let own = self.entries.get(call.tool);
+        let chain = own
+            .into_iter()
+            .chain(self.wildcard.as_ref())
+            .flat_map(|e| e.rules.iter());
+        let mut matched = Vec::new();
+        let mut reservations = Vec::new();
+        for r in chain {
+            let all_hold = match conditions_hold(r, call.args) {
+                Ok(h) => h,
+                Err(message) => {
+                    return Decision::deny(
+                        DenyKind::InvalidArguments,
+                        message,
+                        Some(r.rule.clone()),
+                        matched,
+                    );
+                }
+            };
+            match (r.action, all_hold) {
+                (Action::Evaluate, Err(failed)) => {
+                    let reason = match &r.reason {
+                        Some(reason) => reason.to_string(),
+                        None => format!(
+                            "condition `{failed}` of rule `{}` is not met",
+                            r.rule.label()
+                        ),
+                    };
+                    return Decision::deny(DenyKind::Policy, reason, Some(r.rule.clone()), matched);
+                }
+                (_, Err(_)) => continue,
+                (Action::Deny, Ok(())) => {
+                    let reason = match &r.reason {
+                        Some(reason) => reason.to_string(),
+                        None => format!("`{}` is denied by rule `{}`", call.tool, r.rule.label()),
+                    };
+                    matched.push(r.rule.clone());
+                    return Decision::deny(DenyKind::Policy, reason, Some(r.rule.clone()), matched);
+                }
+                (action, Ok(())) => {
+                    if let Err(message) = reserve(r, call, &mut reservations) {
+                        return Decision::deny(
+                            DenyKind::InvalidArguments,
+                            message,
+                            Some(r.rule.clone()),
+                            matched,
+                        );
+                    }
+                    matched.push(r.rule.clone());
+                    let verdict = match action {
+                        Action::Allow => Verdict::Allow,
+                        Action::Approve => Verdict::Approve {
+                            reason: r.reason.clone(),
+                        },
+                        Action::Evaluate | Action::Deny => continue,
+                    };
+                    return Decision {
+                        verdict,
+                        rule: Some(r.rule.clone()),
+                        matched,
+                        reservations,
+                    };
+                }
+            }
+        }
+        if own.is_some() || self.default == DefaultAction::Allow {
+            return Decision {
+                verdict: Verdict::Allow,
+                rule: None,
+                matched,
+                reservations,
+            };
+        }
+        Decision::deny(
+            DenyKind::Policy,
+            format!(
+                "`{}` is not allowed by this policy (default: deny)",
+                call.tool
+            ),
+            None,
+            matched,
+        )
+    }
+}
+
+/// `Ok(Ok(()))` when every condition holds, `Ok(Err(text))` naming the first that does not,
+/// `Err(message)` when an argument's type makes a condition impossible to judge.
+fn conditions_hold(r: &CompiledRule, args: &Value) -> Result<Result<(), String>, String> {
+    for c in &r.when {
+        match holds(c, args) {
+            Ok(true) => {}
+            Ok(false) => {
+                let text = match &c.value {
+                    Some(v) => format!("{} {} {v}", c.path, c.op.as_str()),
+                    None => format!("{} {}", c.path, c.op.as_str()),
+                };
+                return Ok(Err(text));
+            }
+            Err(m) => return Err(m.message),
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn reserve(
+    r: &CompiledRule,
+    call: &CallContext<'_>,
+    out: &mut Vec<Reservation>,
+) -> Result<(), String> {
+    for l in &r.limits {
+        let amount = match &l.amount {
+            Amount::Fixed(a) => *a,
+            Amount::FromArg(path) => match path.lookup(call.args) {
+                Some(Value::Number(n)) => match n.as_f64() {
+                    Some(a) if a.is_finite() && a >= 0.0 => a,
+                    _ => {
+                        return Err(format!(
+                            "`{path}` must be a non-negative number to count against `{}`; got {n}",
+                            l.counter
+                        ));
+                    }
+                },
+                Some(other) => {
+                    return Err(format!(
+                        "`{path}` must be a non-negative number to count against `{}`; got {}",
+                        l.counter,
+                        type_name(other)
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "`{path}` is missing; it is needed to count against `{}`",
+                        l.counter
+                    ));
+                }
+            },
+        };
+        out.push(Reservation {
+            key: counter_key(&l.counter, l.scope, call),
+            counter: l.counter.clone(),
+            amount,
+            max: l.max,
+            window: l.window,
+            scope: l.scope,
+            rule: r.rule.clone(),
+            reason: r.reason.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// `counter|scope:subject`, with `%` and `|` escaped in every part so two different
+/// (counter, subject) pairs can never produce the same key.
+fn counter_key(counter: &str, scope: Scope, call: &CallContext<'_>) -> String {
+    let subject = match scope {
+        Scope::Session => call.session,
+        Scope::Grant => call.identity,
+        Scope::Tool => call.tool,
+        Scope::Global => "",
+    };
+    let mut key = String::with_capacity(counter.len() + subject.len() + 12);
+    escape_into(&mut key, counter);
+    key.push('|');
+    key.push_str(scope.as_str());
+    if scope != Scope::Global {
+        key.push(':');
+        escape_into(&mut key, subject);
+    }
+    key
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    if !s.contains(['%', '|']) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '|' => out.push_str("%7C"),
+            c => out.push(c),
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The one policy model every input format loads into.
+//!
+//! Native YAML, Intercept YAML and PolicyLayer JSON all become a [`Policy`]; `policy fmt`
+//! prints it back in the native form and the compiler turns it into a matcher. Values here
+//! are already validated (limits are positive, regexes compile, paths parse), so later stages
+//! never re-check them.
+
+use std::fmt;
+use std::num::NonZeroU64;
+
+use crate::diagnostics::Pos;
+use crate::path::ArgPath;
+
+/// Name of the catch-all tool entry.
+pub const WILDCARD: &str = "*";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub version: String,
+    pub description: Option<String>,
+    pub default: DefaultAction,
+    /// Tool names and `*` globs that are never listed and answer "unknown tool".
+    pub hide: Vec<String>,
+    /// Entries in file order; at most one per name, `*` included.
+    pub tools: Vec<ToolEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DefaultAction {
+    Allow,
+    #[default]
+    Deny,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolEntry {
+    pub name: String,
+    pub rules: Vec<Rule>,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub name: Option<String>,
+    pub action: Action,
+    /// All must hold (AND). Empty means "always".
+    pub when: Vec<Condition>,
+    pub reason: Option<String>,
+    pub limits: Vec<Limit>,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Terminal: the call is allowed when `when` holds.
+    Allow,
+    /// Terminal: the call is denied when `when` holds.
+    Deny,
+    /// Terminal: a person must approve the call when `when` holds.
+    Approve,
+    /// A check (Intercept's default): when `when` fails the call is denied, otherwise its
+    /// limits are counted and evaluation continues with the next rule.
+    Evaluate,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Allow => "allow",
+            Action::Deny => "deny",
+            Action::Approve => "approve",
+            Action::Evaluate => "evaluate",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        !matches!(self, Action::Evaluate)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub path: ArgPath,
+    pub op: Op,
+    /// The operand as written (`None` only for `exists` without a value).
+    pub value: Option<serde_json::Value>,
+    /// Compiled once at load for `regex`.
+    pub regex: Option<regex::Regex>,
+    pub pos: Pos,
+}
+
+impl PartialEq for Condition {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.op == other.op && self.value == other.value
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Neq,
+    In,
+    NotIn,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+    Regex,
+    Contains,
+    Exists,
+}
+
+impl Op {
+    pub const ALL: [Op; 11] = [
+        Op::Eq,
+        Op::Neq,
+        Op::In,
+        Op::NotIn,
+        Op::Lt,
+        Op::Lte,
+        Op::Gt,
+        Op::Gte,
+        Op::Regex,
+        Op::Contains,
+        Op::Exists,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "eq",
+            Op::Neq => "neq",
+            Op::In => "in",
+            Op::NotIn => "not_in",
+            Op::Lt => "lt",
+            Op::Lte => "lte",
+            Op::Gt => "gt",
+            Op::Gte => "gte",
+            Op::Regex => "regex",
+            Op::Contains => "contains",
+            Op::Exists => "exists",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|op| op.as_str() == s)
+    }
+}
+
+/// A counter a rule reserves against when it lets a call through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    /// Explicit counter name (PolicyLayer, `spend.counter`); otherwise derived from the rule.
+    pub counter: Option<String>,
+    pub amount: Amount,
+    /// Inclusive maximum per window and scope; always > 0 and finite.
+    pub max: f64,
+    pub window: Window,
+    pub scope: Scope,
+    /// Which surface syntax it came from, so `fmt` prints it back the same way.
+    pub style: LimitStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitStyle {
+    RateLimit,
+    Spend,
+    List,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Amount {
+    /// A fixed amount per call; a plain rate limit is `Fixed(1.0)`.
+    Fixed(f64),
+    /// Read from the call's arguments; must be a finite, non-negative number.
+    FromArg(ArgPath),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Window {
+    /// Fixed windows aligned to UTC calendar boundaries.
+    Calendar(CalendarUnit),
+    /// A sliding window of this many seconds.
+    Rolling(NonZeroU64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CalendarUnit {
+    Minute,
+    Hour,
+    Day,
+}
+
+impl CalendarUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalendarUnit::Minute => "minute",
+            CalendarUnit::Hour => "hour",
+            CalendarUnit::Day => "day",
+        }
+    }
+
+    pub fn seconds(self) -> u64 {
+        match self {
+            CalendarUnit::Minute => 60,
+            CalendarUnit::Hour => 3600,
+            CalendarUnit::Day => 86_400,
+        }
+    }
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Window::Calendar(u) => f.write_str(u.as_str()),
+            Window::Rolling(s) => write!(f, "{s}s"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Scope {
+    /// Per MCP session.
+    #[default]
+    Session,
+    /// Per identity (the caller's grant).
+    Grant,
+    /// Per tool name, shared by every caller.
+    Tool,
+    /// One counter for everything that uses it.
+    Global,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [Scope::Session, Scope::Grant, Scope::Tool, Scope::Global];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Session => "session",
+            Scope::Grant => "grant",
+            Scope::Tool => "tool",
+            Scope::Global => "global",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|sc| sc.as_str() == s)
+    }
+}

@@ -1,0 +1,345 @@
+//! Loading a policy file: text → located tree → validated [`Policy`], with every problem.
+//!
+//! The three accepted formats share one grammar. Native YAML is a superset of Intercept's
+//! YAML, and PolicyLayer's JSON (tool entries with `limits`, `action`, `reason`) is read by
+//! the same code because JSON is YAML. The detected [`Dialect`] is reported to the operator
+//! and selects dialect-specific warnings; it never changes what a rule means.
+
+mod limits;
+mod reader;
+mod rules;
+
+use std::fmt;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::glob::Glob;
+use crate::model::{Action, DefaultAction, Policy, Rule, ToolEntry, WILDCARD};
+use crate::source::{Node, NodeKind, parse_document};
+use reader::{MapReader, list, string, word};
+
+const TOP_KEYS: &[&str] = &["version", "description", "default", "hide", "tools"];
+const ENTRY_KEYS: &[&str] = &["rules", "limits", "action", "reason"];
+
+/// Which published format a file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Native,
+    Intercept,
+    PolicyLayer,
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dialect::Native => "toolgate YAML",
+            Dialect::Intercept => "Intercept YAML",
+            Dialect::PolicyLayer => "PolicyLayer JSON",
+        })
+    }
+}
+
+/// A successfully loaded policy and the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub policy: Policy,
+    pub dialect: Dialect,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Every diagnostic of a file that did not load (errors and warnings, in file order).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("policy has {} error(s)", .0.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).count())]
+pub struct LoadError(pub Vec<Diagnostic>);
+
+/// Loads a policy from text. `file_name` only guides dialect detection (`.json`).
+pub fn load(text: &str, file_name: &str) -> Result<Loaded, LoadError> {
+    let mut diags = Diagnostics::default();
+    let Some(root) = parse_document(text, &mut diags) else {
+        if !diags.has_errors() {
+            diags.error_hint(
+                Pos { line: 1, col: 1 },
+                "policy is empty",
+                "a minimal policy is `version: \"1\"` plus `default: deny` and a `tools:` mapping",
+            );
+        }
+        return Err(LoadError(diags.sorted()));
+    };
+    let dialect = detect(&root, file_name);
+    let policy = policy(&root, dialect, &mut diags);
+    if let Some(p) = &policy {
+        lint(p, &mut diags);
+    }
+    match policy {
+        Some(policy) if !diags.has_errors() => Ok(Loaded {
+            policy,
+            dialect,
+            warnings: diags.sorted(),
+        }),
+        _ => Err(LoadError(diags.sorted())),
+    }
+}
+
+/// Names the dialect from content, using the extension as a tie-breaker.
+fn detect(root: &Node, file_name: &str) -> Dialect {
+    let NodeKind::Map(top) = &root.kind else {
+        return Dialect::Native;
+    };
+    let tools = top.iter().find(|(k, _)| k.text == "tools").map(|(_, v)| v);
+    let entries: Vec<&Node> = match tools.map(|t| &t.kind) {
+        Some(NodeKind::Map(e)) => e.iter().map(|(_, v)| v).collect(),
+        _ => Vec::new(),
+    };
+    let entry_has = |key: &str| {
+        entries.iter().any(|e| match &e.kind {
+            NodeKind::Map(m) => m.iter().any(|(k, _)| k.text == key),
+            _ => false,
+        })
+    };
+    if entry_has("limits") || (file_name.ends_with(".json") && !entry_has("rules")) {
+        return Dialect::PolicyLayer;
+    }
+    let mut intercept_markers = false;
+    let mut native_markers = false;
+    for entry in &entries {
+        let NodeKind::Map(m) = &entry.kind else {
+            continue;
+        };
+        let Some((_, rules)) = m.iter().find(|(k, _)| k.text == "rules") else {
+            continue;
+        };
+        let NodeKind::Seq(rules) = &rules.kind else {
+            continue;
+        };
+        for rule in rules {
+            let NodeKind::Map(r) = &rule.kind else {
+                continue;
+            };
+            for (k, v) in r {
+                match k.text.as_str() {
+                    "conditions" | "on_deny" | "state" => intercept_markers = true,
+                    "rate_limit" if matches!(v.kind, NodeKind::Str(_)) => intercept_markers = true,
+                    "action" if v.as_str() == Some("evaluate") => intercept_markers = true,
+                    "when" | "reason" | "spend" | "limits" | "scope" => native_markers = true,
+                    "action" if v.as_str() == Some("approve") => native_markers = true,
+                    _ => {}
+                }
+            }
+        }
+    }
+    if intercept_markers && !native_markers {
+        Dialect::Intercept
+    } else {
+        Dialect::Native
+    }
+}
+
+fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Policy> {
+    let mut m = MapReader::new(root, "the policy", TOP_KEYS, diags)?;
+    let version = match m.get("version") {
+        None => "1".to_owned(),
+        Some(v) => match &v.kind {
+            NodeKind::Str(s) if s == "1" => s.clone(),
+            NodeKind::Number(n) if n.as_u64() == Some(1) => "1".to_owned(),
+            _ => {
+                diags.error_hint(
+                    v.pos,
+                    "unsupported policy version",
+                    "this toolgate reads `version: \"1\"`",
+                );
+                "1".to_owned()
+            }
+        },
+    };
+    let description = m
+        .get("description")
+        .and_then(|d| string(d, "description", diags));
+    let default = match m.get("default") {
+        Some(d) => match word(d, "default", &["allow", "deny"], diags) {
+            Some("allow") => DefaultAction::Allow,
+            _ => DefaultAction::Deny,
+        },
+        None => {
+            if dialect == Dialect::Intercept {
+                diags.warning_hint(
+                    root.pos,
+                    "no `default`: Intercept would allow tools this file does not name; toolgate denies them",
+                    "add `default: allow` to keep Intercept's behaviour, or `default: deny` to silence this",
+                );
+            }
+            DefaultAction::Deny
+        }
+    };
+    let mut hide = Vec::new();
+    if let Some(h) = m.get("hide") {
+        for item in list(h, "hide", diags).unwrap_or_default() {
+            if let Some(s) = string(item, "a hidden tool name", diags) {
+                if s.is_empty() {
+                    diags.error(item.pos, "a hidden tool name is empty");
+                } else if hide.contains(&s) {
+                    diags.warning(item.pos, format!("`{s}` is hidden twice"));
+                } else {
+                    hide.push(s);
+                }
+            }
+        }
+    }
+    let mut tools = Vec::new();
+    match m.get("tools") {
+        Some(t) => match &t.kind {
+            NodeKind::Map(entries) => {
+                for (key, value) in entries {
+                    if let Some(e) = entry(&key.text, key.pos, value, diags) {
+                        tools.push(e);
+                    }
+                }
+            }
+            NodeKind::Null => {}
+            _ => diags.error(
+                t.pos,
+                format!(
+                    "tools must be a mapping of tool names, found {}",
+                    t.type_name()
+                ),
+            ),
+        },
+        None => diags.error_hint(
+            root.pos,
+            "the policy has no `tools`",
+            "add `tools:` with an entry per tool (use `\"*\"` for every other tool)",
+        ),
+    }
+    m.finish(diags);
+    Some(Policy {
+        version,
+        description,
+        default,
+        hide,
+        tools,
+    })
+}
+
+fn entry(name: &str, pos: Pos, node: &Node, diags: &mut Diagnostics) -> Option<ToolEntry> {
+    if name.is_empty() {
+        diags.error(pos, "a tool name is empty");
+        return None;
+    }
+    if matches!(node.kind, NodeKind::Null) {
+        return Some(ToolEntry {
+            name: name.to_owned(),
+            rules: Vec::new(),
+            pos,
+        });
+    }
+    let mut m = MapReader::new(node, "a tool entry", ENTRY_KEYS, diags)?;
+    let rules_node = m.get("rules");
+    let has_flat = m.has("limits") || m.has("action") || m.has("reason");
+    let mut rules = Vec::new();
+    let mut ok = true;
+    if let (Some(r), true) = (rules_node, has_flat) {
+        diags.error_hint(
+            r.pos,
+            "a tool entry has either `rules` or PolicyLayer's `action`/`reason`/`limits`, not both",
+            "move `action`, `reason` and `limits` into a rule",
+        );
+        m.finish(diags);
+        return None;
+    }
+    if let Some(r) = rules_node {
+        for item in list(r, "rules", diags).unwrap_or_default() {
+            match rules::rule(item, name, diags) {
+                Some(rule) => rules.push(rule),
+                None => ok = false,
+            }
+        }
+    } else if has_flat {
+        // PolicyLayer's flat entry is one rule; without an action the entry allows.
+        let synthetic = flat_rule(&mut m, node);
+        match rules::rule(&synthetic, name, diags) {
+            Some(mut rule) => {
+                if !m.has("action") {
+                    rule.action = Action::Allow;
+                }
+                rules.push(rule);
+            }
+            None => ok = false,
+        }
+    }
+    m.finish(diags);
+    check_rule_names(&rules, diags);
+    ok.then(|| ToolEntry {
+        name: name.to_owned(),
+        rules,
+        pos,
+    })
+}
+
+/// Lifts PolicyLayer's entry-level keys into a rule node so they share one parser.
+fn flat_rule(m: &mut MapReader<'_>, node: &Node) -> Node {
+    let mut entries = Vec::new();
+    if let NodeKind::Map(all) = &node.kind {
+        for (k, v) in all {
+            if matches!(k.text.as_str(), "limits" | "action" | "reason") {
+                m.get(&k.text);
+                entries.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    Node {
+        kind: NodeKind::Map(entries),
+        pos: node.pos,
+    }
+}
+
+fn check_rule_names(rules: &[Rule], diags: &mut Diagnostics) {
+    for (i, r) in rules.iter().enumerate() {
+        let Some(name) = &r.name else { continue };
+        if let Some(first) = rules[..i].iter().find(|o| o.name.as_ref() == Some(name)) {
+            diags.error_hint(
+                r.pos,
+                format!("duplicate rule name `{name}` in this tool entry"),
+                format!(
+                    "it is already used at {}; rule names key their counters",
+                    first.pos
+                ),
+            );
+        }
+    }
+}
+
+/// Checks that need the whole policy: unreachable rules, hidden entries, risky defaults.
+fn lint(p: &Policy, diags: &mut Diagnostics) {
+    if p.default == DefaultAction::Allow {
+        diags.warning_hint(
+            Pos { line: 1, col: 1 },
+            "`default: allow` lets every tool this file does not name through",
+            "prefer `default: deny` and list the tools agents need",
+        );
+    }
+    let hide: Vec<Glob> = p.hide.iter().map(|h| Glob::new(h)).collect();
+    for e in &p.tools {
+        if e.name != WILDCARD && hide.iter().any(|g| g.matches(&e.name)) {
+            diags.warning(
+                e.pos,
+                format!("`{}` is hidden, so its rules never apply", e.name),
+            );
+        }
+        let mut ended_by: Option<&Rule> = None;
+        for r in &e.rules {
+            if let Some(t) = ended_by {
+                diags.warning_hint(
+                    r.pos,
+                    "this rule can never match",
+                    format!(
+                        "the unconditional `{}` at {} always decides first",
+                        t.action.as_str(),
+                        t.pos
+                    ),
+                );
+                continue;
+            }
+            if r.action.is_terminal() && r.when.is_empty() {
+                ended_by = Some(r);
+            }
+        }
+    }
+}

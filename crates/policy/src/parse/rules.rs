@@ -1,0 +1,335 @@
+//! One rule and its conditions → [`Rule`].
+
+use crate::diagnostics::Diagnostics;
+use crate::model::{Action, Condition, Limit, LimitStyle, Op, Rule, Scope};
+use crate::parse::limits;
+use crate::parse::reader::{MapReader, list, string, word};
+use crate::path::ArgPath;
+use crate::source::{Node, NodeKind};
+
+pub const RULE_KEYS: &[&str] = &[
+    "name",
+    "action",
+    "when",
+    "conditions",
+    "reason",
+    "on_deny",
+    "rate_limit",
+    "scope",
+    "spend",
+    "limits",
+    "state",
+];
+const ACTIONS: &[&str] = &["allow", "deny", "approve", "evaluate"];
+const OPS: &[&str] = &[
+    "eq", "neq", "in", "not_in", "lt", "lte", "gt", "gte", "regex", "contains", "exists",
+];
+/// Compiled regexes are capped so a hostile policy can't exhaust memory.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Parses one rule of the tool entry `tool`.
+pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
+    let mut m = MapReader::new(node, "a rule", RULE_KEYS, diags)?;
+    let mut ok = true;
+    let name = m.get("name").and_then(|n| string(n, "rule name", diags));
+    let action = match m.get("action") {
+        Some(a) => match word(a, "action", ACTIONS, diags) {
+            Some("allow") => Some(Action::Allow),
+            Some("deny") => Some(Action::Deny),
+            Some("approve") => Some(Action::Approve),
+            Some(_) => Some(Action::Evaluate),
+            None => None,
+        },
+        // Intercept: a rule without an action is a check.
+        None => Some(Action::Evaluate),
+    };
+
+    let reason = one_of(&mut m, "reason", "on_deny", diags, &mut ok)
+        .and_then(|n| string(n, "reason", diags));
+    let scope = match m.get("scope") {
+        Some(s) => limits::scope(s, diags),
+        None => Some(Scope::Session),
+    };
+    let scope_given = m.has("scope");
+    let scope = scope.unwrap_or_else(|| {
+        ok = false;
+        Scope::Session
+    });
+
+    let mut lims: Vec<Limit> = Vec::new();
+    let mut push = |l: Option<Limit>, ok: &mut bool| match l {
+        Some(l) => lims.push(l),
+        None => *ok = false,
+    };
+    if let Some(rl) = m.get("rate_limit") {
+        push(limits::rate_limit(rl, scope, diags), &mut ok);
+    }
+    if let Some(sp) = m.get("spend") {
+        push(limits::spend(sp, scope, diags), &mut ok);
+    }
+    if let Some(ls) = m.get("limits") {
+        for item in list(ls, "limits", diags).unwrap_or_default() {
+            push(limits::limit_entry(item, diags), &mut ok);
+        }
+    }
+    let state = m
+        .get("state")
+        .map(|s| (s.pos, limits::state_counter(s, diags)));
+
+    let mut when = Vec::new();
+    if let Some(conds) = one_of(&mut m, "when", "conditions", diags, &mut ok) {
+        for c in list(conds, "conditions", diags).unwrap_or_default() {
+            match condition(c, diags) {
+                Some(Parsed::Arg(c)) => when.push(c),
+                Some(Parsed::State { counter_path, max }) => {
+                    match resolve_state(&state, tool, &counter_path, c, diags) {
+                        Some(mut limit) => {
+                            limit.max = max;
+                            lims.push(limit);
+                        }
+                        None => ok = false,
+                    }
+                }
+                None => ok = false,
+            }
+        }
+    }
+    if let Some((pos, Some(sc))) = &state
+        && !lims
+            .iter()
+            .any(|l| l.counter.as_deref() == Some(&qualified(tool, &sc.counter)))
+    {
+        diags.warning_hint(
+            *pos,
+            format!(
+                "state counter `{}` is never limited, so it is ignored",
+                sc.counter
+            ),
+            format!(
+                "add a condition `{{path: state.{tool}.{}, op: lte, value: N}}`",
+                sc.counter
+            ),
+        );
+    }
+    if scope_given && !lims.iter().any(|l| l.style == LimitStyle::RateLimit) {
+        diags.warning_hint(
+            m.key_pos("scope").unwrap_or(node.pos),
+            "`scope` has no effect without `rate_limit` or `spend`",
+            "remove it, or add a limit",
+        );
+    }
+    m.finish(diags);
+
+    let action = action?;
+    if !ok {
+        return None;
+    }
+    if action == Action::Deny && !lims.is_empty() {
+        diags.warning(
+            node.pos,
+            "limits on a `deny` rule are never counted, because the call never runs",
+        );
+    }
+    if action == Action::Evaluate && when.is_empty() && lims.is_empty() {
+        diags.warning_hint(
+            node.pos,
+            "this rule checks nothing",
+            "give it conditions or a limit, or an action of allow, deny or approve",
+        );
+    }
+    Some(Rule {
+        name,
+        action,
+        when,
+        reason,
+        limits: lims,
+        pos: node.pos,
+    })
+}
+
+/// Counter names of Intercept state are qualified with their tool, as Intercept's
+/// `state.<tool>.<counter>` paths are.
+fn qualified(tool: &str, counter: &str) -> String {
+    format!("{tool}.{counter}")
+}
+
+fn resolve_state(
+    state: &Option<(crate::diagnostics::Pos, Option<limits::StateCounter>)>,
+    tool: &str,
+    counter_path: &str,
+    cond: &Node,
+    diags: &mut Diagnostics,
+) -> Option<Limit> {
+    let Some((_, Some(sc))) = state else {
+        if state.is_none() {
+            diags.error_hint(
+                cond.pos,
+                format!("condition on `{counter_path}` but this rule defines no `state` counter"),
+                "add `state: {counter: NAME, window: day, increment_from: args.amount}` to the same rule",
+            );
+        }
+        return None;
+    };
+    let expected = format!("state.{}", qualified(tool, &sc.counter));
+    if counter_path != expected {
+        diags.error_hint(
+            cond.pos,
+            format!("condition path `{counter_path}` does not name this rule's counter"),
+            format!("use `{expected}`"),
+        );
+        return None;
+    }
+    Some(Limit {
+        counter: Some(qualified(tool, &sc.counter)),
+        amount: sc.amount.clone(),
+        max: 0.0,
+        window: sc.window,
+        scope: Scope::Session,
+        style: LimitStyle::Spend,
+    })
+}
+
+fn one_of<'n>(
+    m: &mut MapReader<'n>,
+    a: &str,
+    b: &str,
+    diags: &mut Diagnostics,
+    ok: &mut bool,
+) -> Option<&'n Node> {
+    match (m.get(a), m.get(b)) {
+        (Some(_), Some(second)) => {
+            diags.error_hint(
+                second.pos,
+                format!("`{a}` and `{b}` mean the same thing; give only one"),
+                format!("remove `{b}`"),
+            );
+            *ok = false;
+            None
+        }
+        (first, second) => first.or(second),
+    }
+}
+
+enum Parsed {
+    Arg(Condition),
+    State { counter_path: String, max: f64 },
+}
+
+fn condition(node: &Node, diags: &mut Diagnostics) -> Option<Parsed> {
+    let mut m = MapReader::new(node, "a condition", &["path", "op", "value"], diags)?;
+    let path = m.get("path");
+    let op = m.get("op");
+    let value = m.get("value");
+    m.finish(diags);
+    let Some(path_node) = path else {
+        diags.error_hint(
+            node.pos,
+            "a condition needs `path`",
+            "e.g. `{path: args.amount, op: lte, value: 100}`",
+        );
+        return None;
+    };
+    let Some(op_node) = op else {
+        diags.error_hint(
+            node.pos,
+            "a condition needs `op`",
+            format!("one of {}", OPS.join(", ")),
+        );
+        return None;
+    };
+    let path_text = string(path_node, "path", diags)?;
+    let op = word(op_node, "op", OPS, diags).and_then(Op::parse)?;
+
+    if path_text.starts_with("state.") {
+        if op != Op::Lte {
+            diags.error_hint(
+                op_node.pos,
+                "a condition on a `state` counter supports only `op: lte` (the counter's maximum)",
+                "write `op: lte` with the largest total allowed",
+            );
+            return None;
+        }
+        let max = value.and_then(|v| crate::parse::reader::number(v, "value", diags))?;
+        if max <= 0.0 {
+            diags.error(
+                value.map_or(node.pos, |v| v.pos),
+                "a counter maximum must be positive",
+            );
+            return None;
+        }
+        return Some(Parsed::State {
+            counter_path: path_text,
+            max,
+        });
+    }
+
+    let path = match ArgPath::parse(&path_text) {
+        Ok(p) => p,
+        Err(e) => {
+            diags.error(path_node.pos, format!("condition path: {e}"));
+            return None;
+        }
+    };
+    let value_json = value.map(Node::to_json);
+    let mut regex = None;
+    match op {
+        Op::Exists => {
+            if let Some(v) = value
+                && !matches!(v.kind, NodeKind::Bool(_))
+            {
+                diags.error_hint(
+                    v.pos,
+                    "`exists` takes `value: true` or `value: false`",
+                    "or leave `value` out (it means true)",
+                );
+                return None;
+            }
+        }
+        _ if value.is_none() => {
+            diags.error(node.pos, format!("op `{}` needs a `value`", op.as_str()));
+            return None;
+        }
+        Op::In | Op::NotIn => {
+            let v = value?;
+            if !matches!(v.kind, NodeKind::Seq(_)) {
+                diags.error_hint(
+                    v.pos,
+                    format!(
+                        "op `{}` needs a list value, found {}",
+                        op.as_str(),
+                        v.type_name()
+                    ),
+                    "e.g. `value: [usd, eur]`",
+                );
+                return None;
+            }
+        }
+        Op::Lt | Op::Lte | Op::Gt | Op::Gte => {
+            let v = value?;
+            crate::parse::reader::number(v, &format!("the value of `{}`", op.as_str()), diags)?;
+        }
+        Op::Regex => {
+            let v = value?;
+            let pattern = string(v, "a regex", diags)?;
+            match regex::RegexBuilder::new(&pattern)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+            {
+                Ok(r) => regex = Some(r),
+                Err(e) => {
+                    let detail = e.to_string().replace('\n', " ");
+                    diags.error(v.pos, format!("invalid regex `{pattern}`: {detail}"));
+                    return None;
+                }
+            }
+        }
+        Op::Eq | Op::Neq | Op::Contains => {}
+    }
+    Some(Parsed::Arg(Condition {
+        path,
+        op,
+        value: value_json,
+        regex,
+        pos: node.pos,
+    }))
+}
