@@ -32,14 +32,14 @@ pub enum DefaultAction {
     Deny,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ToolEntry {
     pub name: String,
     pub rules: Vec<Rule>,
     pub pos: Pos,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Rule {
     pub name: Option<String>,
     pub action: Action,
@@ -48,6 +48,23 @@ pub struct Rule {
     pub reason: Option<String>,
     pub limits: Vec<Limit>,
     pub pos: Pos,
+}
+
+// Equality is about meaning: where a rule was written (`pos`) doesn't count.
+impl PartialEq for ToolEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.rules == other.rules
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.action == other.action
+            && self.when == other.when
+            && self.reason == other.reason
+            && self.limits == other.limits
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -241,6 +241,9 @@ fn entry(name: &str, pos: Pos, node: &Node, diags: &mut Diagnostics) -> Option<T
             "a tool entry has either `rules` or PolicyLayer's `action`/`reason`/`limits`, not both",
             "move `action`, `reason` and `limits` into a rule",
         );
+        for key in ["action", "reason", "limits"] {
+            m.get(key);
+        }
         m.finish(diags);
         return None;
     }

@@ -111,6 +111,16 @@ pub fn number(node: &Node, what: &str, diags: &mut Diagnostics) -> Option<f64> {
             diags.error(node.pos, format!("{what} must be a finite number"));
             None
         }),
+        NodeKind::Str(s)
+            if s.to_ascii_lowercase().trim_start_matches(['-', '+']) == ".inf"
+                || s.eq_ignore_ascii_case(".nan") =>
+        {
+            diags.error(
+                node.pos,
+                format!("{what} must be a finite number, found `{s}`"),
+            );
+            None
+        }
         NodeKind::Str(s) => {
             diags.error_hint(
                 node.pos,

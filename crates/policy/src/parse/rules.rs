@@ -317,7 +317,16 @@ fn condition(node: &Node, diags: &mut Diagnostics) -> Option<Parsed> {
             {
                 Ok(r) => regex = Some(r),
                 Err(e) => {
-                    let detail = e.to_string().replace('\n', " ");
+                    // The regex crate's message spans lines; keep its last, the cause.
+                    let text = e.to_string();
+                    let detail = text
+                        .lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("")
+                        .trim()
+                        .trim_start_matches("error: ")
+                        .to_owned();
                     diags.error(v.pos, format!("invalid regex `{pattern}`: {detail}"));
                     return None;
                 }
