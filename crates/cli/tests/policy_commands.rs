@@ -1,0 +1,147 @@
+//! `toolgate validate`, `policy fmt` and `policy decide` from the outside: exit codes and
+//! the exact lines an operator (or a script) reads.
+
+use assert_cmd::Command;
+
+fn toolgate() -> Command {
+    Command::cargo_bin("toolgate").unwrap()
+}
+
+fn examples_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+#[test]
+fn validate_passes_every_example() {
+    let mut files: Vec<_> = std::fs::read_dir(examples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let out = toolgate()
+        .arg("validate")
+        .args(&files)
+        .arg("--strict")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(stdout.lines().count(), files.len(), "{stdout}");
+    assert!(stdout.lines().all(|l| l.contains(": ok (")), "{stdout}");
+}
+
+#[test]
+fn validate_reports_one_located_line_per_error_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.yaml");
+    std::fs::write(
+        &path,
+        "tools:\n  a:\n    rules:\n      - action: allow\n        rate_limt: 5/hour\n      - action: allow\n        rate_limit: {max: 0, window: fortnight}\n",
+    )
+    .unwrap();
+    let out = toolgate().arg("validate").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let p = path.display();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "{p}:5:9: error: unknown key `rate_limt` in a rule; did you mean `rate_limit`?"
+            ),
+            format!(
+                "{p}:7:27: error: rate_limit.max is 0, so no call could ever pass; use `action: deny` to block the tool, or a positive maximum"
+            ),
+            format!(
+                "{p}:7:38: error: `fortnight` is not a valid window; allowed: second, minute, hour, day"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn warnings_pass_unless_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(&path, "default: allow\ntools: {}\n").unwrap();
+    let out = toolgate().arg("validate").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("warning: `default: allow`"));
+    let out = toolgate()
+        .args(["validate", "--strict"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn unreadable_file_exits_2() {
+    let out = toolgate()
+        .args(["validate", "/nonexistent/policy.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read policy"));
+}
+
+#[test]
+fn fmt_prints_native_form_of_policylayer_json() {
+    let out = toolgate()
+        .args(["policy", "fmt"])
+        .arg(examples_dir().join("policylayer-refresh-token.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn fmt_check_detects_non_canonical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(&path, "tools: {a: {rules: [{action: allow}]}}\n").unwrap();
+    let out = toolgate()
+        .args(["policy", "fmt", "--check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let canonical = toolgate()
+        .args(["policy", "fmt"])
+        .arg(&path)
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(&path, canonical).unwrap();
+    let out = toolgate()
+        .args(["policy", "fmt", "--check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn decide_explains_a_call() {
+    let out = toolgate()
+        .args(["policy", "decide"])
+        .arg(examples_dir().join("policy.yaml"))
+        .args([
+            "--tool",
+            "create_refund",
+            "--args",
+            r#"{"order_id":"A1","amount":40}"#,
+            "--identity",
+            "bob",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "allow");
+    assert_eq!(v["rule"], "refund budget");
+    assert_eq!(v["reservations"][0]["key"], "refunds_today|grant:bob");
+    assert_eq!(v["reservations"][0]["amount"], 40.0);
+}
