@@ -1,2 +1,23 @@
-//! toolgate-testkit.
+//! toolgate-testkit: MCP peers for toolgate's tests, benchmarks and demo.
+//!
+//! - [`server`]: the example MCP server (an online-shop support domain plus protocol
+//!   utilities), run by the `toolgate-example-server` binary or in process via [`serve`].
+//! - [`client`]: [`StdioClient`], a test client that drives a child process over stdio with
+//!   bounded waits and scriptable answers to server→client requests.
+//! - [`example_server_path`]: where the built server binary is, for other crates' tests.
+//!
+//! Never part of the shipped `toolgate` binary.
 #![forbid(unsafe_code)]
+
+pub mod client;
+pub mod paths;
+pub mod rpc;
+pub mod server;
+
+pub use client::{
+    ClientError, RequestHandler, ServerRequest, StderrMode, StdioClient, StdioClientBuilder,
+    canned_handler, handler_fn,
+};
+pub use paths::{example_server_path, try_example_server_path};
+pub use rpc::RpcError;
+pub use server::{ExitReason, ServerConfig, serve};
