@@ -20,6 +20,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run an MCP server (after `--`) behind the policy, speaking MCP on stdin/stdout.
+    Run(commands::run::Args),
     /// Check policy files; prints FILE:LINE:COL for every problem.
     Validate(commands::validate::Args),
     /// Work with policy files (format, evaluate a call offline).
@@ -37,9 +39,22 @@ enum PolicyCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     match cli.command {
+        Command::Run(args) => commands::run::run(args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::Policy(PolicyCommand::Fmt(args)) => commands::policy_fmt::run(&args),
         Command::Policy(PolicyCommand::Decide(args)) => commands::policy_decide::run(&args),
     }
+}
+
+/// Logs go to stderr only: in stdio mode stdout belongs to the protocol.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLGATE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }

@@ -1,0 +1,558 @@
+//! The interception pipeline for one MCP session, independent of the transport.
+//!
+//! Client → server: frame → strict parse → classify → (`tools/call`) decide → reserve →
+//! forward the original bytes, or answer the agent directly. Server → client: responses to
+//! `tools/call` settle their reservation, responses to `tools/list` are filtered, everything
+//! else passes through untouched. Anything we could not parse strictly is answered with a
+//! JSON-RPC error and never forwarded, and the session keeps working.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use serde_json::Value;
+use toolgate_mcp::parse::{TOOLS_CALL, TOOLS_LIST};
+use toolgate_mcp::wire::{
+    INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, best_effort_id, error_response,
+    parse_error_response,
+};
+use toolgate_mcp::{
+    Frame, Id, Incoming, Kind, Message, Outcome, ToolCall, filter_tools_list, parse_bytes,
+};
+use toolgate_policy::{CallContext, Decision, DenyKind, Verdict};
+use toolgate_state::{
+    CalendarUnit as StoreUnit, CounterRequest, Reservation, ReserveOutcome, Settlement, StateStore,
+    Window as StoreWindow,
+};
+
+use crate::decision_reply::{Refusal, RefusalKind};
+use crate::permit::Permitted;
+use crate::policy_handle::PolicyHandle;
+
+/// Who is calling, in which session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub identity: String,
+    pub session_id: String,
+}
+
+/// Where the messages produced by one incoming frame go.
+#[derive(Debug, Default)]
+pub struct Routed {
+    pub to_server: Vec<Bytes>,
+    pub to_client: Vec<Bytes>,
+}
+
+/// One message's fate.
+enum Step {
+    /// Not a tool call: pass through unchanged.
+    Forward(Bytes),
+    /// A tool call the policy allowed.
+    ForwardCall(Permitted),
+    /// Answer the agent ourselves.
+    Reply(Bytes),
+    /// Drop (a notification we refuse cannot be answered).
+    Drop,
+}
+
+#[derive(Debug)]
+struct PendingCall {
+    tool: String,
+    reservation: Option<Reservation>,
+}
+
+#[derive(Debug, Default)]
+struct SessionState {
+    calls: HashMap<Id, PendingCall>,
+    lists: HashSet<Id>,
+    initialize: Option<Id>,
+    protocol_version: Option<String>,
+}
+
+pub struct Interceptor {
+    policy: PolicyHandle,
+    store: Arc<dyn StateStore>,
+    session: SessionInfo,
+    state: Mutex<SessionState>,
+}
+
+impl Interceptor {
+    pub fn new(policy: PolicyHandle, store: Arc<dyn StateStore>, session: SessionInfo) -> Self {
+        Interceptor {
+            policy,
+            store,
+            session,
+            state: Mutex::new(SessionState::default()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, SessionState> {
+        // A panic while holding the lock can't leave the maps half-updated in a way that
+        // matters more than losing the session, so keep serving.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The protocol version the server answered `initialize` with, once known.
+    pub fn protocol_version(&self) -> Option<String> {
+        self.state().protocol_version.clone()
+    }
+
+    /// Number of tool calls forwarded and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.state().calls.len()
+    }
+
+    /// Handles one frame from the agent.
+    pub async fn from_client(&self, frame: Frame) -> Routed {
+        let mut routed = Routed::default();
+        let bytes = match frame {
+            Frame::TooLong { prefix } => {
+                let id = best_effort_id(&prefix);
+                tracing::warn!(id = ?id, "refused an over-long message from the client");
+                routed.to_client.push(error_response(
+                    id.as_ref(),
+                    INVALID_REQUEST,
+                    "message exceeds the size limit (--max-message-bytes); it was not forwarded",
+                    None,
+                ));
+                return routed;
+            }
+            Frame::Message(bytes) => bytes,
+        };
+        let incoming = match parse_bytes(bytes.clone()) {
+            Ok(incoming) => incoming,
+            Err(e) => {
+                let id = best_effort_id(&bytes);
+                tracing::warn!(id = ?id, error = %e.message(), "refused a malformed message from the client");
+                routed.to_client.push(parse_error_response(id.as_ref(), &e));
+                return routed;
+            }
+        };
+        match incoming {
+            Incoming::Message(m) => match self.client_message(m).await {
+                Step::Forward(b) => routed.to_server.push(b),
+                Step::ForwardCall(p) => routed.to_server.push(p.into_bytes()),
+                Step::Reply(b) => routed.to_client.push(b),
+                Step::Drop => {}
+            },
+            Incoming::Batch(messages) => {
+                // Evaluate element by element; forward the allowed ones as one batch (the
+                // original bytes when all are), answer the rest in one batch of our own.
+                let total = messages.len();
+                let mut forward = Vec::new();
+                let mut replies = Vec::new();
+                for m in messages {
+                    match self.client_message(m).await {
+                        Step::Forward(b) => forward.push(b),
+                        Step::ForwardCall(p) => forward.push(p.into_bytes()),
+                        Step::Reply(b) => replies.push(b),
+                        Step::Drop => {}
+                    }
+                }
+                if forward.len() == total {
+                    routed.to_server.push(bytes);
+                } else if !forward.is_empty() {
+                    routed.to_server.push(join_batch(&forward));
+                }
+                if !replies.is_empty() {
+                    routed.to_client.push(join_batch(&replies));
+                }
+            }
+        }
+        routed
+    }
+
+    async fn client_message(&self, m: Message) -> Step {
+        match m.kind().clone() {
+            Kind::Request { id, method } if method == TOOLS_CALL => self.tool_call(id, m).await,
+            Kind::Request { id, method } if is_disguised_tool_call(&method) => {
+                tracing::warn!(%method, "refused a method spelled like tools/call");
+                Step::Reply(error_response(
+                    Some(&id),
+                    INVALID_REQUEST,
+                    &format!(
+                        "method `{method}` is refused: it is a variant spelling of `tools/call`"
+                    ),
+                    None,
+                ))
+            }
+            Kind::Request { id, method } => {
+                let mut st = self.state();
+                if method == TOOLS_LIST {
+                    st.lists.insert(id);
+                } else if method == "initialize" {
+                    st.initialize = Some(id);
+                }
+                Step::Forward(m.raw().clone())
+            }
+            Kind::Notification { method }
+                if method == TOOLS_CALL || is_disguised_tool_call(&method) =>
+            {
+                // A tool call without an id can't be answered, so it can't be refused
+                // visibly either: drop it rather than let a server run it unchecked.
+                tracing::warn!(%method, "dropped a tools/call sent as a notification");
+                Step::Drop
+            }
+            Kind::Notification { method } => {
+                if method == "notifications/cancelled" {
+                    self.client_cancelled(&m);
+                }
+                Step::Forward(m.raw().clone())
+            }
+            Kind::Response { .. } => Step::Forward(m.raw().clone()),
+        }
+    }
+
+    async fn tool_call(&self, id: Id, m: Message) -> Step {
+        let call = match ToolCall::from_message(&m) {
+            Ok(Some(call)) => call,
+            Ok(None) => {
+                return Step::Reply(error_response(
+                    Some(&id),
+                    INVALID_PARAMS,
+                    "not a tool call",
+                    None,
+                ));
+            }
+            Err(e) => return Step::Reply(parse_error_response(Some(&id), &e)),
+        };
+        if self.state().calls.contains_key(&id) {
+            return Step::Reply(error_response(
+                Some(&id),
+                INVALID_REQUEST,
+                &format!("request id {id} is already in flight; ids must be unique"),
+                None,
+            ));
+        }
+        let policy = self.policy.current();
+        let decision = policy.decide(&CallContext {
+            tool: &call.name,
+            args: &call.arguments,
+            identity: &self.session.identity,
+            session: &self.session.session_id,
+        });
+        let refuse = |kind, reason: &str, d: &Decision, retry_after_s| {
+            let r = Refusal {
+                kind,
+                tool: &call.name,
+                reason,
+                rule: d.rule.as_ref(),
+                retry_after_s,
+                policy_version: policy.version(),
+            };
+            log_decision(&self.session, &call.name, kind.as_str(), d, reason);
+            Step::Reply(r.to_response(&id))
+        };
+        match &decision.verdict {
+            Verdict::UnknownTool => {
+                log_decision(
+                    &self.session,
+                    &call.name,
+                    "unknown_tool",
+                    &decision,
+                    "hidden",
+                );
+                Step::Reply(error_response(
+                    Some(&id),
+                    INVALID_PARAMS,
+                    &format!("Unknown tool: {}", call.name),
+                    None,
+                ))
+            }
+            Verdict::Deny { kind, reason } => {
+                let kind = match kind {
+                    DenyKind::Policy => RefusalKind::Deny,
+                    DenyKind::InvalidArguments => RefusalKind::InvalidArguments,
+                };
+                refuse(kind, reason, &decision, None)
+            }
+            Verdict::Approve { reason } => {
+                let why = reason
+                    .as_deref()
+                    .unwrap_or("the policy requires a person's approval");
+                let text =
+                    format!("{why}; this gateway has no approval channel, so the call is refused");
+                refuse(RefusalKind::ApprovalDenied, &text, &decision, None)
+            }
+            Verdict::Allow => {
+                let reservation = match self.reserve(&decision).await {
+                    Ok(r) => r,
+                    Err((kind, reason, retry)) => return refuse(kind, &reason, &decision, retry),
+                };
+                log_decision(&self.session, &call.name, "allow", &decision, "");
+                self.state().calls.insert(
+                    id,
+                    PendingCall {
+                        tool: call.name,
+                        reservation,
+                    },
+                );
+                Step::ForwardCall(Permitted::after_decision(m.raw().clone()))
+            }
+        }
+    }
+
+    /// Reserves every counter of the decision, all or nothing. `Err((kind, reason,
+    /// retry_after_s))` when a limit is reached or the store fails (fail closed).
+    async fn reserve(
+        &self,
+        d: &Decision,
+    ) -> Result<Option<Reservation>, (RefusalKind, String, Option<u64>)> {
+        if d.reservations.is_empty() {
+            return Ok(None);
+        }
+        let requests: Vec<CounterRequest> = d
+            .reservations
+            .iter()
+            .map(|r| CounterRequest::new(r.key.clone(), r.amount, r.max, store_window(r.window)))
+            .collect();
+        match self.store.reserve(&requests).await {
+            Ok(ReserveOutcome::Granted(res)) => Ok(Some(res)),
+            Ok(ReserveOutcome::Limited(l)) => {
+                let r = &d.reservations[l.index.min(d.reservations.len() - 1)];
+                let reason = match &r.reason {
+                    Some(reason) => reason.to_string(),
+                    None => format!(
+                        "limit of {} per {} reached for `{}` (used {})",
+                        fmt_amount(r.max),
+                        r.window,
+                        r.counter,
+                        fmt_amount(l.used)
+                    ),
+                };
+                let retry = l
+                    .retry_after
+                    .map(|d: Duration| d.as_secs_f64().ceil().max(1.0) as u64);
+                Err((RefusalKind::RateLimited, reason, retry))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "counter store failed; refusing the call (fail closed)");
+                Err((
+                    RefusalKind::Deny,
+                    format!(
+                        "the counter store is unavailable ({e}); calls with limits are refused until it is back"
+                    ),
+                    None,
+                ))
+            }
+        }
+    }
+
+    fn client_cancelled(&self, m: &Message) {
+        let Some(id) = m
+            .params()
+            .and_then(|p| p.get("requestId"))
+            .and_then(Id::from_value)
+        else {
+            return;
+        };
+        let pending = self.state().calls.remove(&id);
+        if let Some(p) = pending {
+            tracing::info!(tool = %p.tool, %id, "call cancelled by the client; refunding its counters");
+            self.settle(p.reservation, Settlement::Refund);
+        }
+    }
+
+    fn settle(&self, reservation: Option<Reservation>, how: Settlement) {
+        let Some(res) = reservation else { return };
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.settle(&res, how).await {
+                tracing::error!(error = %e, "could not settle a reservation; its TTL will release it");
+            }
+        });
+    }
+
+    /// Handles one frame from the server.
+    pub fn from_server(&self, frame: Frame) -> Routed {
+        let mut routed = Routed::default();
+        let bytes = match frame {
+            Frame::TooLong { prefix } => {
+                let id = best_effort_id(&prefix);
+                tracing::error!(id = ?id, "the server sent a message over the size limit; answering with an error");
+                if let Some(id) = &id {
+                    self.server_answered(id, Settlement::Commit);
+                }
+                routed.to_client.push(error_response(
+                    id.as_ref(),
+                    INTERNAL_ERROR,
+                    "the server's response exceeds the size limit (--max-message-bytes)",
+                    None,
+                ));
+                return routed;
+            }
+            Frame::Message(bytes) => bytes,
+        };
+        let incoming = match parse_bytes(bytes.clone()) {
+            Ok(i) => i,
+            Err(e) => {
+                // Forwarding what we can't read could leak a hidden tool in a list: refuse.
+                let id = best_effort_id(&bytes);
+                tracing::error!(id = ?id, error = %e.message(), "the server sent a malformed message; not forwarded");
+                if let Some(id) = &id {
+                    self.server_answered(id, Settlement::Commit);
+                    routed.to_client.push(error_response(
+                        Some(id),
+                        INTERNAL_ERROR,
+                        &format!("the server sent a malformed response: {}", e.message()),
+                        None,
+                    ));
+                }
+                return routed;
+            }
+        };
+        match incoming {
+            Incoming::Message(m) => {
+                if let Some(b) = self.server_message(&m) {
+                    routed.to_client.push(b);
+                }
+            }
+            Incoming::Batch(messages) => {
+                let total = messages.len();
+                let out: Vec<Bytes> = messages
+                    .iter()
+                    .filter_map(|m| self.server_message(m))
+                    .collect();
+                let unchanged =
+                    out.len() == total && out.iter().zip(&messages).all(|(o, m)| o == m.raw());
+                if unchanged {
+                    routed.to_client.push(bytes);
+                } else if !out.is_empty() {
+                    routed.to_client.push(join_batch(&out));
+                }
+            }
+        }
+        routed
+    }
+
+    fn server_message(&self, m: &Message) -> Option<Bytes> {
+        let Kind::Response {
+            id: Some(id),
+            outcome,
+        } = m.kind()
+        else {
+            return Some(m.raw().clone());
+        };
+        let settlement = match outcome {
+            // A JSON-RPC error means the server did not run the tool.
+            Outcome::Error { .. } => Settlement::Refund,
+            Outcome::Result => Settlement::Commit,
+        };
+        if self.server_answered(id, settlement) {
+            return Some(m.raw().clone());
+        }
+        let (is_list, is_init) = {
+            let mut st = self.state();
+            let is_list = st.lists.remove(id);
+            let is_init = st.initialize.as_ref() == Some(id);
+            if is_init {
+                st.initialize = None;
+                st.protocol_version = m
+                    .result()
+                    .and_then(|r| r.get("protocolVersion"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+            }
+            (is_list, is_init)
+        };
+        if is_init || !is_list || !matches!(outcome, Outcome::Result) {
+            return Some(m.raw().clone());
+        }
+        let policy = self.policy.current();
+        match filter_tools_list(m.value(), |name, _| policy.lists(name)) {
+            Ok(None) => Some(m.raw().clone()),
+            Ok(Some(filtered)) => Some(filtered),
+            Err(e) => {
+                tracing::error!(error = %e.message(), "could not filter a tools/list response; not forwarded");
+                Some(error_response(
+                    Some(id),
+                    INTERNAL_ERROR,
+                    &format!(
+                        "the server's tools/list response could not be checked: {}",
+                        e.message()
+                    ),
+                    None,
+                ))
+            }
+        }
+    }
+
+    /// Settles the call answered by `id`, if it is one of ours. True when it was a tool call.
+    fn server_answered(&self, id: &Id, how: Settlement) -> bool {
+        let pending = self.state().calls.remove(id);
+        match pending {
+            Some(p) => {
+                self.settle(p.reservation, how);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The server is gone: every call still waiting gets an error and its counters back.
+    pub fn fail_in_flight(&self, why: &str) -> Vec<Bytes> {
+        let pending: Vec<(Id, PendingCall)> = self.state().calls.drain().collect();
+        pending
+            .into_iter()
+            .map(|(id, p)| {
+                tracing::warn!(tool = %p.tool, %id, "call failed: {why}");
+                self.settle(p.reservation, Settlement::Refund);
+                error_response(Some(&id), INTERNAL_ERROR, why, None)
+            })
+            .collect()
+    }
+}
+
+/// `Tools/Call`, ` tools/call`, `tools/call\u0000`: spellings a lenient server might route to
+/// the tool handler but that would skip our exact-match check.
+fn is_disguised_tool_call(method: &str) -> bool {
+    method != TOOLS_CALL
+        && method
+            .trim_matches(|c: char| c.is_whitespace() || c.is_control())
+            .eq_ignore_ascii_case(TOOLS_CALL)
+}
+
+fn join_batch(items: &[Bytes]) -> Bytes {
+    let len = items.iter().map(Bytes::len).sum::<usize>() + items.len() + 1;
+    let mut out = BytesMut::with_capacity(len);
+    out.put_u8(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.put_u8(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.put_u8(b']');
+    out.freeze()
+}
+
+fn store_window(w: toolgate_policy::model::Window) -> StoreWindow {
+    use toolgate_policy::model::{CalendarUnit, Window};
+    match w {
+        Window::Calendar(CalendarUnit::Minute) => StoreWindow::Calendar(StoreUnit::Minute),
+        Window::Calendar(CalendarUnit::Hour) => StoreWindow::Calendar(StoreUnit::Hour),
+        Window::Calendar(CalendarUnit::Day) => StoreWindow::Calendar(StoreUnit::Day),
+        Window::Rolling(secs) => StoreWindow::Rolling(Duration::from_secs(secs.get())),
+    }
+}
+
+fn fmt_amount(a: f64) -> String {
+    if a.fract() == 0.0 && a.abs() < 1e15 {
+        format!("{}", a as i64)
+    } else {
+        format!("{a}")
+    }
+}
+
+fn log_decision(s: &SessionInfo, tool: &str, verdict: &str, d: &Decision, reason: &str) {
+    tracing::info!(
+        target: "toolgate::decision",
+        tool,
+        identity = %s.identity,
+        session = %s.session_id,
+        verdict,
+        rule = d.rule.as_ref().map(|r| r.label()).as_deref().unwrap_or("-"),
+        reason,
+    );
+}

@@ -1,0 +1,163 @@
+//! The current policy, swapped atomically when its file changes.
+//!
+//! Calls read a snapshot (`Arc<CompiledPolicy>`) without locking. A watcher polls the file's
+//! metadata and content hash every 250 ms rather than using inotify: editors that save by
+//! renaming, and Kubernetes ConfigMaps that swap a symlink, are both seen the same way, and an
+//! edit applies within a second. An edit that does not load keeps the previous policy (fail
+//! closed on the last good one) and logs every error with its location.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use arc_swap::ArcSwap;
+use sha2_free_hash::content_hash;
+use toolgate_policy::{CompiledPolicy, load};
+
+use crate::error::GatewayError;
+
+const POLL_EVERY: Duration = Duration::from_millis(250);
+
+#[derive(Debug, Clone)]
+pub struct PolicyHandle {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    current: ArcSwap<CompiledPolicy>,
+    path: PathBuf,
+    reloads: AtomicU64,
+    failed_reloads: AtomicU64,
+}
+
+impl PolicyHandle {
+    /// Loads `path`; every diagnostic is in the error when it does not load.
+    pub fn load(path: &Path) -> Result<PolicyHandle, GatewayError> {
+        let compiled = read_policy(path)?;
+        for w in &compiled.1 {
+            tracing::warn!(target: "toolgate::policy", "{w}");
+        }
+        Ok(PolicyHandle {
+            inner: Arc::new(Inner {
+                current: ArcSwap::from_pointee(compiled.0),
+                path: path.to_owned(),
+                reloads: AtomicU64::new(0),
+                failed_reloads: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// A policy that never reloads (tests, embedded defaults).
+    pub fn fixed(policy: CompiledPolicy) -> PolicyHandle {
+        PolicyHandle {
+            inner: Arc::new(Inner {
+                current: ArcSwap::from_pointee(policy),
+                path: PathBuf::new(),
+                reloads: AtomicU64::new(0),
+                failed_reloads: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    pub fn current(&self) -> Arc<CompiledPolicy> {
+        self.inner.current.load_full()
+    }
+
+    pub fn reloads(&self) -> u64 {
+        self.inner.reloads.load(Ordering::Relaxed)
+    }
+
+    pub fn failed_reloads(&self) -> u64 {
+        self.inner.failed_reloads.load(Ordering::Relaxed)
+    }
+
+    /// Polls the file until the returned task is aborted.
+    pub fn watch(&self) -> tokio::task::JoinHandle<()> {
+        let handle = self.clone();
+        tokio::spawn(async move {
+            let path = handle.inner.path.clone();
+            let mut last = fingerprint(&path).await;
+            loop {
+                tokio::time::sleep(POLL_EVERY).await;
+                let now = fingerprint(&path).await;
+                if now == last {
+                    continue;
+                }
+                last = now;
+                let p = path.clone();
+                let result = tokio::task::spawn_blocking(move || read_policy(&p)).await;
+                match result {
+                    Ok(Ok((policy, warnings))) => {
+                        if policy.version() == handle.current().version() {
+                            continue;
+                        }
+                        for w in &warnings {
+                            tracing::warn!(target: "toolgate::policy", "{w}");
+                        }
+                        tracing::info!(
+                            target: "toolgate::policy",
+                            version = policy.version(),
+                            "policy reloaded from {}",
+                            path.display()
+                        );
+                        handle.inner.current.store(Arc::new(policy));
+                        handle.inner.reloads.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(Err(e)) => {
+                        handle.inner.failed_reloads.fetch_add(1, Ordering::Relaxed);
+                        tracing::error!(
+                            target: "toolgate::policy",
+                            "policy edit rejected, keeping the previous policy: {e}"
+                        );
+                    }
+                    Err(join) => tracing::error!("policy reload task failed: {join}"),
+                }
+            }
+        })
+    }
+}
+
+/// What we compare between polls: (modified time, length, content hash).
+type Fingerprint = Option<(Option<SystemTime>, u64, u64)>;
+
+async fn fingerprint(path: &Path) -> Fingerprint {
+    let meta = tokio::fs::metadata(path).await.ok()?;
+    let bytes = tokio::fs::read(path).await.ok()?;
+    Some((meta.modified().ok(), meta.len(), content_hash(&bytes)))
+}
+
+fn read_policy(path: &Path) -> Result<(CompiledPolicy, Vec<String>), GatewayError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| GatewayError::Policy {
+        path: display.clone(),
+        details: format!("{display}: cannot read policy: {e}"),
+    })?;
+    match load(&text, &display) {
+        Ok(loaded) => {
+            let warnings = loaded.warnings.iter().map(|d| d.render(&display)).collect();
+            Ok((CompiledPolicy::new(loaded.policy), warnings))
+        }
+        Err(e) => Err(GatewayError::Policy {
+            path: display.clone(),
+            details: e
+                .0
+                .iter()
+                .map(|d| d.render(&display))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }),
+    }
+}
+
+mod sha2_free_hash {
+    //! A fast non-cryptographic hash is enough to notice an edit between two polls.
+    use std::hash::{DefaultHasher, Hash, Hasher};
+
+    pub fn content_hash(bytes: &[u8]) -> u64 {
+        let mut h = DefaultHasher::new();
+        bytes.hash(&mut h);
+        h.finish()
+    }
+}
