@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Run an MCP server (after `--`) behind the policy, speaking MCP on stdin/stdout.
     Run(commands::run::Args),
+    /// Watch the gateway judge a scripted agent session against the example server.
+    Demo(commands::demo::Args),
     /// Check policy files; prints FILE:LINE:COL for every problem.
     Validate(commands::validate::Args),
     /// Work with policy files (format, evaluate a call offline).
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     init_logging();
     match cli.command {
         Command::Run(args) => commands::run::run(args),
+        Command::Demo(args) => commands::demo::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::Policy(PolicyCommand::Fmt(args)) => commands::policy_fmt::run(&args),
         Command::Policy(PolicyCommand::Decide(args)) => commands::policy_decide::run(&args),

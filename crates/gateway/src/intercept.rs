@@ -196,7 +196,7 @@ impl Interceptor {
             }
             Kind::Notification { method } => {
                 if method == "notifications/cancelled" {
-                    self.client_cancelled(&m);
+                    self.client_cancelled(&m).await;
                 }
                 Step::Forward(m.raw().clone())
             }
@@ -339,7 +339,7 @@ impl Interceptor {
         }
     }
 
-    fn client_cancelled(&self, m: &Message) {
+    async fn client_cancelled(&self, m: &Message) {
         let Some(id) = m
             .params()
             .and_then(|p| p.get("requestId"))
@@ -350,29 +350,37 @@ impl Interceptor {
         let pending = self.state().calls.remove(&id);
         if let Some(p) = pending {
             tracing::info!(tool = %p.tool, %id, "call cancelled by the client; refunding its counters");
-            self.settle(p.reservation, Settlement::Refund);
+            self.settle(p.reservation, Settlement::Refund).await;
         }
     }
 
-    fn settle(&self, reservation: Option<Reservation>, how: Settlement) {
+    /// Commits run in the background (the amounts already count); refunds are awaited, so
+    /// an agent that retries right after an answer finds its capacity back.
+    async fn settle(&self, reservation: Option<Reservation>, how: Settlement) {
         let Some(res) = reservation else { return };
         let store = self.store.clone();
-        tokio::spawn(async move {
+        let work = async move {
             if let Err(e) = store.settle(&res, how).await {
                 tracing::error!(error = %e, "could not settle a reservation; its TTL will release it");
             }
-        });
+        };
+        match how {
+            Settlement::Refund => work.await,
+            Settlement::Commit => {
+                tokio::spawn(work);
+            }
+        }
     }
 
     /// Handles one frame from the server.
-    pub fn from_server(&self, frame: Frame) -> Routed {
+    pub async fn from_server(&self, frame: Frame) -> Routed {
         let mut routed = Routed::default();
         let bytes = match frame {
             Frame::TooLong { prefix } => {
                 let id = best_effort_id(&prefix);
                 tracing::error!(id = ?id, "the server sent a message over the size limit; answering with an error");
                 if let Some(id) = &id {
-                    self.server_answered(id, Settlement::Commit);
+                    self.server_answered(id, Settlement::Commit).await;
                 }
                 routed.to_client.push(error_response(
                     id.as_ref(),
@@ -391,7 +399,7 @@ impl Interceptor {
                 let id = best_effort_id(&bytes);
                 tracing::error!(id = ?id, error = %e.message(), "the server sent a malformed message; not forwarded");
                 if let Some(id) = &id {
-                    self.server_answered(id, Settlement::Commit);
+                    self.server_answered(id, Settlement::Commit).await;
                     routed.to_client.push(error_response(
                         Some(id),
                         INTERNAL_ERROR,
@@ -404,16 +412,18 @@ impl Interceptor {
         };
         match incoming {
             Incoming::Message(m) => {
-                if let Some(b) = self.server_message(&m) {
+                if let Some(b) = self.server_message(&m).await {
                     routed.to_client.push(b);
                 }
             }
             Incoming::Batch(messages) => {
                 let total = messages.len();
-                let out: Vec<Bytes> = messages
-                    .iter()
-                    .filter_map(|m| self.server_message(m))
-                    .collect();
+                let mut out: Vec<Bytes> = Vec::with_capacity(total);
+                for m in &messages {
+                    if let Some(b) = self.server_message(m).await {
+                        out.push(b);
+                    }
+                }
                 let unchanged =
                     out.len() == total && out.iter().zip(&messages).all(|(o, m)| o == m.raw());
                 if unchanged {
@@ -426,7 +436,7 @@ impl Interceptor {
         routed
     }
 
-    fn server_message(&self, m: &Message) -> Option<Bytes> {
+    async fn server_message(&self, m: &Message) -> Option<Bytes> {
         let Kind::Response {
             id: Some(id),
             outcome,
@@ -439,7 +449,7 @@ impl Interceptor {
             Outcome::Error { .. } => Settlement::Refund,
             Outcome::Result => Settlement::Commit,
         };
-        if self.server_answered(id, settlement) {
+        if self.server_answered(id, settlement).await {
             return Some(m.raw().clone());
         }
         let (is_list, is_init) = {
@@ -479,11 +489,11 @@ impl Interceptor {
     }
 
     /// Settles the call answered by `id`, if it is one of ours. True when it was a tool call.
-    fn server_answered(&self, id: &Id, how: Settlement) -> bool {
+    async fn server_answered(&self, id: &Id, how: Settlement) -> bool {
         let pending = self.state().calls.remove(id);
         match pending {
             Some(p) => {
-                self.settle(p.reservation, how);
+                self.settle(p.reservation, how).await;
                 true
             }
             None => false,
@@ -491,16 +501,15 @@ impl Interceptor {
     }
 
     /// The server is gone: every call still waiting gets an error and its counters back.
-    pub fn fail_in_flight(&self, why: &str) -> Vec<Bytes> {
+    pub async fn fail_in_flight(&self, why: &str) -> Vec<Bytes> {
         let pending: Vec<(Id, PendingCall)> = self.state().calls.drain().collect();
-        pending
-            .into_iter()
-            .map(|(id, p)| {
-                tracing::warn!(tool = %p.tool, %id, "call failed: {why}");
-                self.settle(p.reservation, Settlement::Refund);
-                error_response(Some(&id), INTERNAL_ERROR, why, None)
-            })
-            .collect()
+        let mut errors = Vec::with_capacity(pending.len());
+        for (id, p) in pending {
+            tracing::warn!(tool = %p.tool, %id, "call failed: {why}");
+            self.settle(p.reservation, Settlement::Refund).await;
+            errors.push(error_response(Some(&id), INTERNAL_ERROR, why, None));
+        }
+        errors
     }
 }
 

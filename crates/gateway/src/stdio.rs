@@ -119,7 +119,7 @@ where
                         break;
                     }
                 };
-                for b in interceptor.from_server(frame).to_client {
+                for b in interceptor.from_server(frame).await.to_client {
                     if to_agent.send(b).await.is_err() {
                         return;
                     }
@@ -212,7 +212,7 @@ enum End {
 }
 
 async fn fail_in_flight(interceptor: &Interceptor, to_agent: &mpsc::Sender<Bytes>, why: &str) {
-    for e in interceptor.fail_in_flight(why) {
+    for e in interceptor.fail_in_flight(why).await {
         if to_agent.send(e).await.is_err() {
             return;
         }
