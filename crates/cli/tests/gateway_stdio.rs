@@ -438,3 +438,25 @@ async fn sqlite_counters_survive_a_restart() {
         .await;
     assert_eq!(r["result"]["isError"], json!(false), "{r}");
 }
+
+#[tokio::test]
+async fn sigterm_is_forwarded_to_the_server_and_in_flight_calls_get_an_error() {
+    let g = started(POLICY).await;
+    let pid = g.client.pid().unwrap();
+    let call = g.client.try_call_tool("slow", json!({"ms": 5000}));
+    let kill = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let ok = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    let (resp, ()) = tokio::join!(call, kill);
+    let resp = resp.expect("the in-flight call is answered");
+    assert_eq!(resp["error"]["code"], json!(-32603), "{resp}");
+    let status = g.client.wait_exit().await.unwrap();
+    assert_eq!(status.code(), Some(128 + 15));
+    let stderr = g.client.stderr_output();
+    assert!(stderr.contains("stopped by signal 15"), "{stderr}");
+}
