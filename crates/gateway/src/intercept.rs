@@ -64,6 +64,9 @@ struct PendingCall {
 
 #[derive(Debug, Default)]
 struct SessionState {
+    /// Every client request forwarded and not yet answered, whatever its method: a new
+    /// request reusing one of these ids could be mistaken for it when the answer comes back.
+    requests: HashSet<Id>,
     calls: HashMap<Id, PendingCall>,
     lists: HashSet<Id>,
     initialize: Option<Id>,
@@ -164,6 +167,32 @@ impl Interceptor {
     }
 
     async fn client_message(&self, m: Message) -> Step {
+        if let Kind::Request { id, method } = m.kind() {
+            if let Some(refusal) = refuse_request_shape(id, method) {
+                return Step::Reply(refusal);
+            }
+            if self.state().requests.contains(id) {
+                tracing::warn!(%id, %method, "refused a request reusing an id still in flight");
+                return Step::Reply(error_response(
+                    Some(id),
+                    INVALID_REQUEST,
+                    &format!("request id {id} is already in flight; ids must be unique"),
+                    None,
+                ));
+            }
+        }
+        let request_id = match m.kind() {
+            Kind::Request { id, .. } => Some(id.clone()),
+            _ => None,
+        };
+        let step = self.route_client_message(m).await;
+        if let (Some(id), Step::Forward(_) | Step::ForwardCall(_)) = (request_id, &step) {
+            self.state().requests.insert(id);
+        }
+        step
+    }
+
+    async fn route_client_message(&self, m: Message) -> Step {
         match m.kind().clone() {
             Kind::Request { id, method } if method == TOOLS_CALL => self.tool_call(id, m).await,
             Kind::Request { id, method } if is_disguised_tool_call(&method) => {
@@ -196,7 +225,7 @@ impl Interceptor {
             }
             Kind::Notification { method } => {
                 if method == "notifications/cancelled" {
-                    self.client_cancelled(&m).await;
+                    self.client_cancelled(&m);
                 }
                 Step::Forward(m.raw().clone())
             }
@@ -205,6 +234,17 @@ impl Interceptor {
     }
 
     async fn tool_call(&self, id: Id, m: Message) -> Step {
+        if let Some(n) = crate::numbers::first_inexact_number(m.raw()) {
+            tracing::warn!(%id, number = n, "refused a tool call with an inexact number");
+            return Step::Reply(error_response(
+                Some(&id),
+                INVALID_PARAMS,
+                &format!(
+                    "number {n} has more precision than toolgate can compare exactly; send at most 17 significant digits"
+                ),
+                None,
+            ));
+        }
         let call = match ToolCall::from_message(&m) {
             Ok(Some(call)) => call,
             Ok(None) => {
@@ -217,14 +257,6 @@ impl Interceptor {
             }
             Err(e) => return Step::Reply(parse_error_response(Some(&id), &e)),
         };
-        if self.state().calls.contains_key(&id) {
-            return Step::Reply(error_response(
-                Some(&id),
-                INVALID_REQUEST,
-                &format!("request id {id} is already in flight; ids must be unique"),
-                None,
-            ));
-        }
         let policy = self.policy.current();
         let decision = policy.decide(&CallContext {
             tool: &call.name,
@@ -339,7 +371,10 @@ impl Interceptor {
         }
     }
 
-    async fn client_cancelled(&self, m: &Message) {
+    /// A cancelled call keeps its reservation: the spec lets a server ignore cancellation
+    /// and run the call anyway, so refunding now would let "call, cancel, repeat" beat a
+    /// spend cap. The server's answer (if any) settles it; silence is refunded at the TTL.
+    fn client_cancelled(&self, m: &Message) {
         let Some(id) = m
             .params()
             .and_then(|p| p.get("requestId"))
@@ -347,10 +382,8 @@ impl Interceptor {
         else {
             return;
         };
-        let pending = self.state().calls.remove(&id);
-        if let Some(p) = pending {
-            tracing::info!(tool = %p.tool, %id, "call cancelled by the client; refunding its counters");
-            self.settle(p.reservation, Settlement::Refund).await;
+        if let Some(p) = self.state().calls.get(&id) {
+            tracing::info!(tool = %p.tool, %id, "call cancelled by the client; its counters settle on the server's answer or at their TTL");
         }
     }
 
@@ -490,7 +523,11 @@ impl Interceptor {
 
     /// Settles the call answered by `id`, if it is one of ours. True when it was a tool call.
     async fn server_answered(&self, id: &Id, how: Settlement) -> bool {
-        let pending = self.state().calls.remove(id);
+        let pending = {
+            let mut st = self.state();
+            st.requests.remove(id);
+            st.calls.remove(id)
+        };
         match pending {
             Some(p) => {
                 self.settle(p.reservation, how).await;
@@ -513,13 +550,40 @@ impl Interceptor {
     }
 }
 
-/// `Tools/Call`, ` tools/call`, `tools/call\u0000`: spellings a lenient server might route to
-/// the tool handler but that would skip our exact-match check.
+/// `Tools/Call`, `tools/call\u00a0`, `tools//call`: spellings a lenient server might route
+/// to the tool handler but that would skip our exact-match check.
 fn is_disguised_tool_call(method: &str) -> bool {
-    method != TOOLS_CALL
-        && method
-            .trim_matches(|c: char| c.is_whitespace() || c.is_control())
-            .eq_ignore_ascii_case(TOOLS_CALL)
+    let folded: String = method
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '/')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    method != TOOLS_CALL && (folded == TOOLS_CALL || folded.replace("//", "/") == TOOLS_CALL)
+}
+
+/// Refuses requests a server could match to the wrong thing: MCP method names are printable
+/// ASCII, and a fractional or exponent number id (`1.0`, `1e0`) equals an integer id for a
+/// JavaScript server, so its answer could be taken for another request's.
+fn refuse_request_shape(id: &Id, method: &str) -> Option<Bytes> {
+    if let Id::Number(n) = id
+        && !(n.is_i64() || n.is_u64())
+    {
+        return Some(error_response(
+            None,
+            INVALID_REQUEST,
+            &format!("request id {n} is refused: numeric ids must be integers"),
+            None,
+        ));
+    }
+    if method.is_empty() || !method.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Some(error_response(
+            Some(id),
+            INVALID_REQUEST,
+            "method names must be printable ASCII without spaces",
+            None,
+        ));
+    }
+    None
 }
 
 fn join_batch(items: &[Bytes]) -> Bytes {

@@ -9,6 +9,7 @@
 pub mod decision_reply;
 pub mod error;
 pub mod intercept;
+pub mod numbers;
 pub mod permit;
 pub mod policy_handle;
 pub mod stdio;

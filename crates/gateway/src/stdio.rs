@@ -246,6 +246,7 @@ async fn write_lines<W: AsyncWrite + Unpin>(mut rx: mpsc::Receiver<Bytes>, out: 
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
         while let Some(msg) = next {
+            let msg = line_safe(msg);
             if out.write_all(&msg).await.is_err() || out.write_all(b"\n").await.is_err() {
                 return;
             }
@@ -257,6 +258,53 @@ async fn write_lines<W: AsyncWrite + Unpin>(mut rx: mpsc::Receiver<Bytes>, out: 
     }
     let _ = out.flush().await;
     let _ = out.shutdown().await;
+}
+
+/// Makes a validated JSON message safe to send as one line to any line reader.
+///
+/// Raw CR/LF can only be whitespace in valid JSON, but Python's universal newlines and
+/// Node's readline end a line at a bare CR: one line for us could be three for the server
+/// (request smuggling). NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR can only sit inside
+/// strings, where `str.splitlines`-style readers would also break; their `\u` escapes mean
+/// the same. Copies only when one of these is present.
+fn line_safe(msg: Bytes) -> Bytes {
+    let at = |i: usize| msg.get(i).copied();
+    let needs = (0..msg.len()).any(|i| match msg[i] {
+        b'\r' | b'\n' => true,
+        0xC2 => at(i + 1) == Some(0x85),
+        0xE2 => at(i + 1) == Some(0x80) && matches!(at(i + 2), Some(0xA8 | 0xA9)),
+        _ => false,
+    });
+    if !needs {
+        return msg;
+    }
+    let mut out = Vec::with_capacity(msg.len() + 16);
+    let mut i = 0;
+    while i < msg.len() {
+        match (msg[i], at(i + 1), at(i + 2)) {
+            (b'\r' | b'\n', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (0xC2, Some(0x85), _) => {
+                out.extend_from_slice(br"\u0085");
+                i += 2;
+            }
+            (0xE2, Some(0x80), Some(0xA8)) => {
+                out.extend_from_slice(br"\u2028");
+                i += 3;
+            }
+            (0xE2, Some(0x80), Some(0xA9)) => {
+                out.extend_from_slice(br"\u2029");
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Bytes::from(out)
 }
 
 async fn terminate(child: &mut Child, pid: Option<u32>) -> Option<ExitStatus> {
@@ -314,5 +362,28 @@ impl Signals {
             _ = self.int.recv() => nix::sys::signal::Signal::SIGINT as i32,
             _ = self.term.recv() => nix::sys::signal::Signal::SIGTERM as i32,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_safe;
+    use bytes::Bytes;
+
+    #[test]
+    fn line_safe_neutralises_line_breaks_without_changing_meaning() {
+        let raw = Bytes::from("{\"a\":\r1,\n\"b\":\"x\u{2028}y\u{85}z\u{2029}\"}");
+        let safe = line_safe(raw.clone());
+        assert!(!safe.contains(&b'\r') && !safe.contains(&b'\n'));
+        assert!(!String::from_utf8_lossy(&safe).contains('\u{2028}'));
+        let before: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+        let after: serde_json::Value = serde_json::from_slice(&safe).unwrap();
+        assert_eq!(before, after);
+        let plain = Bytes::from_static(b"{\"a\":1}");
+        assert_eq!(
+            line_safe(plain.clone()).as_ptr(),
+            plain.as_ptr(),
+            "no copy when clean"
+        );
     }
 }
