@@ -338,14 +338,14 @@ async fn bypass_id_collision_leaks_hidden_tool_in_tools_list() {
 }
 
 /// `slow` allowed once per day (session scope).
-const SLOW_ONCE: &str = "      - action: allow\n        rate_limit: {max: 1, window: day}";
+const SLOW_ONCE: &str = "      - action: allow\n        rate_limit: {max: 1, window: 86400}";
 
 /// Vulnerable: a non-tool request reusing the id of a call in flight gets an error answer
 /// from the server, which the gateway takes for the call's answer and refunds its counters
 /// ("a JSON-RPC error means the server did not run the tool"), though the call runs.
 // FIXED (was): same root cause as `id_collision_tools_list`: the colliding `no/such/method` request
 // is forwarded, its -32601 answer settles the `slow` call with `Settlement::Refund`, and
-// the next `slow` call is allowed although `rate_limit: {max: 1, window: day}` is used up.
+// the next `slow` call is allowed although `rate_limit: {max: 1, window: 86400}` is used up.
 // The same works for `spend` caps (refund a 100 refund while it is executed).
 #[tokio::test]
 async fn bypass_id_collision_refunds_rate_limit() {

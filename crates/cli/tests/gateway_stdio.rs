@@ -23,12 +23,12 @@ tools:
   ask_user: {rules: [{action: allow}]}
   search_orders:
     rules:
-      - {name: searches, action: allow, rate_limit: {max: 3, window: minute}}
+      - {name: searches, action: allow, rate_limit: {max: 3, window: 60}}
   create_refund:
     rules:
       - {action: deny, when: [{path: args.amount, op: gt, value: 100}], reason: Refunds over 100 are not for agents}
       - action: allow
-        spend: {counter: refunds, from: args.amount, max: 250, window: day, scope: grant}
+        spend: {counter: refunds, from: args.amount, max: 250, window: 86400, scope: grant}
   ghost_tool:
     rules:
       - {name: ghost, action: allow, rate_limit: {max: 1, window: minute}}
@@ -169,7 +169,7 @@ async fn fourth_call_under_max_3_is_rate_limited_with_retry_after() {
     let retry = decision(&resp)["retry_after_s"].as_u64().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     assert!(
-        text(&resp).starts_with("Denied by policy: limit of 3 per minute"),
+        text(&resp).starts_with("Denied by policy: limit of 3 per 60s"),
         "{resp}"
     );
     assert!(!server_saw(&g.log, "MARKER-4TH"));

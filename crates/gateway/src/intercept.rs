@@ -30,6 +30,17 @@ use crate::decision_reply::{Refusal, RefusalKind};
 use crate::permit::Permitted;
 use crate::policy_handle::PolicyHandle;
 
+/// What the server's answer says about whether the tool ran.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// A result (or something we couldn't read: assume it ran, keep the count).
+    Ran,
+    /// A result with `isError: true`: refunded only when the rule says `refund_on_error`.
+    ToolError,
+    /// A JSON-RPC error: the tool did not run.
+    NotRun,
+}
+
 /// Who is calling, in which session.
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
@@ -60,6 +71,7 @@ enum Step {
 struct PendingCall {
     tool: String,
     reservation: Option<Reservation>,
+    refund_on_error: bool,
 }
 
 #[derive(Debug, Default)]
@@ -225,7 +237,7 @@ impl Interceptor {
             }
             Kind::Notification { method } => {
                 if method == "notifications/cancelled" {
-                    self.client_cancelled(&m);
+                    self.client_cancelled(&m).await;
                 }
                 Step::Forward(m.raw().clone())
             }
@@ -318,6 +330,7 @@ impl Interceptor {
                     PendingCall {
                         tool: call.name,
                         reservation,
+                        refund_on_error: decision.refund_on_error,
                     },
                 );
                 Step::ForwardCall(Permitted::after_decision(m.raw().clone()))
@@ -371,10 +384,11 @@ impl Interceptor {
         }
     }
 
-    /// A cancelled call keeps its reservation: the spec lets a server ignore cancellation
-    /// and run the call anyway, so refunding now would let "call, cancel, repeat" beat a
-    /// spend cap. The server's answer (if any) settles it; silence is refunded at the TTL.
-    fn client_cancelled(&self, m: &Message) {
+    /// A cancelled call is committed, not refunded: the spec lets a server ignore a
+    /// cancellation and run the call anyway (server-everything does, and then never
+    /// answers), so refunding would let "call, cancel, repeat" beat a spend cap. The id stays
+    /// reserved until the server answers, so a late answer can't be matched to a new request.
+    async fn client_cancelled(&self, m: &Message) {
         let Some(id) = m
             .params()
             .and_then(|p| p.get("requestId"))
@@ -382,8 +396,10 @@ impl Interceptor {
         else {
             return;
         };
-        if let Some(p) = self.state().calls.get(&id) {
-            tracing::info!(tool = %p.tool, %id, "call cancelled by the client; its counters settle on the server's answer or at their TTL");
+        let pending = self.state().calls.remove(&id);
+        if let Some(p) = pending {
+            tracing::info!(tool = %p.tool, %id, "call cancelled by the client; its counters stay used");
+            self.settle(p.reservation, Settlement::Commit).await;
         }
     }
 
@@ -413,7 +429,7 @@ impl Interceptor {
                 let id = best_effort_id(&prefix);
                 tracing::error!(id = ?id, "the server sent a message over the size limit; answering with an error");
                 if let Some(id) = &id {
-                    self.server_answered(id, Settlement::Commit).await;
+                    self.server_answered(id, Answer::Ran).await;
                 }
                 routed.to_client.push(error_response(
                     id.as_ref(),
@@ -432,7 +448,7 @@ impl Interceptor {
                 let id = best_effort_id(&bytes);
                 tracing::error!(id = ?id, error = %e.message(), "the server sent a malformed message; not forwarded");
                 if let Some(id) = &id {
-                    self.server_answered(id, Settlement::Commit).await;
+                    self.server_answered(id, Answer::Ran).await;
                     routed.to_client.push(error_response(
                         Some(id),
                         INTERNAL_ERROR,
@@ -477,10 +493,16 @@ impl Interceptor {
         else {
             return Some(m.raw().clone());
         };
+        let is_tool_error = m
+            .result()
+            .and_then(|r| r.get("isError"))
+            .and_then(Value::as_bool)
+            == Some(true);
         let settlement = match outcome {
             // A JSON-RPC error means the server did not run the tool.
-            Outcome::Error { .. } => Settlement::Refund,
-            Outcome::Result => Settlement::Commit,
+            Outcome::Error { .. } => Answer::NotRun,
+            Outcome::Result if is_tool_error => Answer::ToolError,
+            Outcome::Result => Answer::Ran,
         };
         if self.server_answered(id, settlement).await {
             return Some(m.raw().clone());
@@ -522,7 +544,7 @@ impl Interceptor {
     }
 
     /// Settles the call answered by `id`, if it is one of ours. True when it was a tool call.
-    async fn server_answered(&self, id: &Id, how: Settlement) -> bool {
+    async fn server_answered(&self, id: &Id, answer: Answer) -> bool {
         let pending = {
             let mut st = self.state();
             st.requests.remove(id);
@@ -530,6 +552,12 @@ impl Interceptor {
         };
         match pending {
             Some(p) => {
+                let how = match answer {
+                    Answer::Ran => Settlement::Commit,
+                    Answer::ToolError if p.refund_on_error => Settlement::Refund,
+                    Answer::ToolError => Settlement::Commit,
+                    Answer::NotRun => Settlement::Refund,
+                };
                 self.settle(p.reservation, how).await;
                 true
             }

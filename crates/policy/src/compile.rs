@@ -50,6 +50,7 @@ pub(crate) struct CompiledRule {
     pub when: Vec<Condition>,
     pub reason: Option<Arc<str>>,
     pub limits: Vec<CompiledLimit>,
+    pub refund_on_error: bool,
 }
 
 #[derive(Debug)]
@@ -118,6 +119,7 @@ impl CompiledPolicy {
                         when: r.when.clone(),
                         reason: r.reason.as_deref().map(Arc::from),
                         limits,
+                        refund_on_error: r.refund_on_error,
                     }
                 })
                 .collect();

@@ -80,6 +80,8 @@ pub struct Decision {
     pub matched: Vec<RuleRef>,
     /// Only for Allow and Approve.
     pub reservations: Vec<Reservation>,
+    /// The deciding rule says: give every counter back if the tool answers `isError: true`.
+    pub refund_on_error: bool,
 }
 
 impl Decision {
@@ -89,6 +91,7 @@ impl Decision {
             rule,
             matched,
             reservations: Vec::new(),
+            refund_on_error: false,
         }
     }
 }
@@ -101,6 +104,7 @@ impl CompiledPolicy {
                 rule: None,
                 matched: Vec::new(),
                 reservations: Vec::new(),
+                refund_on_error: false,
             };
         }
         let own = self.entries.get(call.tool);
@@ -164,6 +168,7 @@ impl CompiledPolicy {
                         rule: Some(r.rule.clone()),
                         matched,
                         reservations,
+                        refund_on_error: r.refund_on_error,
                     };
                 }
             }
@@ -174,6 +179,7 @@ impl CompiledPolicy {
                 rule: None,
                 matched,
                 reservations,
+                refund_on_error: false,
             };
         }
         Decision::deny(

@@ -66,6 +66,9 @@ fn write_rule(out: &mut String, r: &Rule) {
     if let Some(reason) = &r.reason {
         lines.push(format!("reason: {}", scalar(reason)));
     }
+    if r.refund_on_error {
+        lines.push("refund_on_error: true".into());
+    }
     let (rate, rest): (Vec<&Limit>, Vec<&Limit>) = r
         .limits
         .iter()

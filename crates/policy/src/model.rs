@@ -47,6 +47,8 @@ pub struct Rule {
     pub when: Vec<Condition>,
     pub reason: Option<String>,
     pub limits: Vec<Limit>,
+    /// Give the counters back when the tool answers `isError: true`.
+    pub refund_on_error: bool,
     pub pos: Pos,
 }
 
@@ -64,6 +66,7 @@ impl PartialEq for Rule {
             && self.when == other.when
             && self.reason == other.reason
             && self.limits == other.limits
+            && self.refund_on_error == other.refund_on_error
     }
 }
 

@@ -319,3 +319,34 @@ fn policy_version_tracks_meaning_not_formatting() {
     assert_ne!(a.version(), c.version());
     assert_eq!(a.version().len(), 64);
 }
+
+#[test]
+fn refund_on_error_comes_from_the_deciding_rule() {
+    let p = compile(
+        "tools:\n  t:\n    rules:\n      - {action: allow, refund_on_error: true, rate_limit: 5/minute}\n  u: {rules: [{action: allow, rate_limit: 5/minute}]}\n",
+    );
+    assert!(decide(&p, "t", json!({})).refund_on_error);
+    assert!(!decide(&p, "u", json!({})).refund_on_error);
+}
+
+#[test]
+fn sliding_algorithm_turns_a_calendar_unit_into_a_sliding_window() {
+    let p = compile(
+        "tools:\n  t:\n    rules:\n      - action: allow\n        rate_limit: {max: 5, window: minute, algorithm: sliding}\n        spend: {from: args.a, max: 9, window: day, algorithm: sliding}\n",
+    );
+    let d = decide(&p, "t", json!({"a": 1}));
+    assert_eq!(
+        d.reservations[0].window,
+        Window::Rolling(60.try_into().unwrap())
+    );
+    assert_eq!(
+        d.reservations[1].window,
+        Window::Rolling(86_400.try_into().unwrap())
+    );
+    let err = load(
+        "tools: {t: {rules: [{action: allow, rate_limit: {max: 1, window: 30, algorithm: fixed}}]}}",
+        "x.yaml",
+    )
+    .unwrap_err();
+    assert!(err.0[0].message.contains("always slides"), "{:?}", err.0);
+}

@@ -241,15 +241,19 @@ fn arb_rule() -> impl Strategy<Value = Rule> {
         prop::collection::vec(arb_condition(), 0..3),
         prop::option::of("\\PC{0,30}"),
         arb_limits(),
+        any::<bool>(),
     )
-        .prop_map(|(name, action, when, reason, limits)| Rule {
-            name,
-            action,
-            when,
-            reason,
-            limits,
-            pos: Default::default(),
-        })
+        .prop_map(
+            |(name, action, when, reason, limits, refund_on_error)| Rule {
+                name,
+                action,
+                when,
+                reason,
+                limits,
+                refund_on_error,
+                pos: Default::default(),
+            },
+        )
 }
 
 fn arb_policy() -> impl Strategy<Value = Policy> {

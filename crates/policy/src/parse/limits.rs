@@ -16,9 +16,10 @@ pub fn rate_limit(node: &Node, scope: Scope, diags: &mut Diagnostics) -> Option<
     let (max, window) = match &node.kind {
         NodeKind::Str(s) => rate_string(s, node, diags)?,
         NodeKind::Map(_) => {
-            let mut m = MapReader::new(node, "rate_limit", &["max", "window"], diags)?;
+            let mut m = MapReader::new(node, "rate_limit", &["max", "window", "algorithm"], diags)?;
             let max = m.get("max");
             let window_node = m.get("window");
+            let algorithm = m.get("algorithm");
             m.finish(diags);
             let max = match max {
                 Some(n) => count_max(n, "rate_limit.max", diags),
@@ -32,7 +33,7 @@ pub fn rate_limit(node: &Node, scope: Scope, diags: &mut Diagnostics) -> Option<
                 }
             };
             let window = match window_node {
-                Some(w) => window(w, diags),
+                Some(w) => window(w, diags).and_then(|w| apply_algorithm(w, algorithm, diags)),
                 None => {
                     diags.error_hint(
                         node.pos,
@@ -153,6 +154,29 @@ pub fn window(node: &Node, diags: &mut Diagnostics) -> Option<Window> {
     }
 }
 
+/// `algorithm: sliding` turns a calendar unit into a sliding window of the same length (no
+/// double burst at the boundary); `fixed` keeps calendar windows. Windows in seconds always
+/// slide.
+fn apply_algorithm(w: Window, algorithm: Option<&Node>, diags: &mut Diagnostics) -> Option<Window> {
+    let Some(node) = algorithm else {
+        return Some(w);
+    };
+    match (word(node, "algorithm", &["fixed", "sliding"], diags)?, w) {
+        ("sliding", Window::Calendar(unit)) => Some(Window::Rolling(
+            NonZeroU64::new(unit.seconds()).unwrap_or(NonZeroU64::MIN),
+        )),
+        ("fixed", Window::Rolling(_)) => {
+            diags.error_hint(
+                node.pos,
+                "a window in seconds always slides",
+                "use `window: minute`, `hour` or `day` for fixed calendar windows",
+            );
+            None
+        }
+        _ => Some(w),
+    }
+}
+
 pub fn scope(node: &Node, diags: &mut Diagnostics) -> Option<Scope> {
     word(node, "scope", SCOPE_WORDS, diags).and_then(Scope::parse)
 }
@@ -190,9 +214,10 @@ pub fn spend(node: &Node, rule_scope: Scope, diags: &mut Diagnostics) -> Option<
     let mut m = MapReader::new(
         node,
         "spend",
-        &["counter", "from", "max", "window", "scope"],
+        &["counter", "from", "max", "window", "scope", "algorithm"],
         diags,
     )?;
+    let algorithm = m.get("algorithm");
     let counter = m
         .get("counter")
         .and_then(|n| string(n, "spend.counter", diags));
@@ -214,7 +239,9 @@ pub fn spend(node: &Node, rule_scope: Scope, diags: &mut Diagnostics) -> Option<
     };
     let max = require(max, node, "spend needs `max`", diags)
         .and_then(|n| positive_max(n, "spend.max", diags));
-    let window = require(win, node, "spend needs `window`", diags).and_then(|w| window(w, diags));
+    let window = require(win, node, "spend needs `window`", diags)
+        .and_then(|w| window(w, diags))
+        .and_then(|w| apply_algorithm(w, algorithm, diags));
     let scope = match sc {
         Some(s) => scope(s, diags),
         None => Some(rule_scope),
@@ -234,9 +261,18 @@ pub fn limit_entry(node: &Node, diags: &mut Diagnostics) -> Option<Limit> {
     let mut m = MapReader::new(
         node,
         "a limits entry",
-        &["counter", "window", "max", "scope", "from", "amount"],
+        &[
+            "counter",
+            "window",
+            "max",
+            "scope",
+            "from",
+            "amount",
+            "algorithm",
+        ],
         diags,
     )?;
+    let algorithm = m.get("algorithm");
     let counter = m.get("counter").and_then(|n| string(n, "counter", diags));
     let win = m.get("window");
     let max = m.get("max");
@@ -264,7 +300,9 @@ pub fn limit_entry(node: &Node, diags: &mut Diagnostics) -> Option<Limit> {
         Amount::Fixed(1.0) => count_max(n, "max", diags),
         _ => positive_max(n, "max", diags),
     });
-    let window = require(win, node, "a limit needs `window`", diags).and_then(|w| window(w, diags));
+    let window = require(win, node, "a limit needs `window`", diags)
+        .and_then(|w| window(w, diags))
+        .and_then(|w| apply_algorithm(w, algorithm, diags));
     let scope = match sc {
         Some(s) => scope(s, diags),
         None => Some(Scope::Session),

@@ -19,6 +19,7 @@ pub const RULE_KEYS: &[&str] = &[
     "spend",
     "limits",
     "state",
+    "refund_on_error",
 ];
 const ACTIONS: &[&str] = &["allow", "deny", "approve", "evaluate"];
 const OPS: &[&str] = &[
@@ -32,6 +33,23 @@ pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
     let mut m = MapReader::new(node, "a rule", RULE_KEYS, diags)?;
     let mut ok = true;
     let name = m.get("name").and_then(|n| string(n, "rule name", diags));
+    let refund_on_error = match m.get("refund_on_error") {
+        Some(n) => match n.kind {
+            NodeKind::Bool(b) => b,
+            _ => {
+                diags.error(
+                    n.pos,
+                    format!(
+                        "refund_on_error must be true or false, found {}",
+                        n.type_name()
+                    ),
+                );
+                ok = false;
+                false
+            }
+        },
+        None => false,
+    };
     let action = match m.get("action") {
         Some(a) => match word(a, "action", ACTIONS, diags) {
             Some("allow") => Some(Action::Allow),
@@ -143,6 +161,7 @@ pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
         when,
         reason,
         limits: lims,
+        refund_on_error,
         pos: node.pos,
     })
 }
