@@ -19,7 +19,7 @@ pub enum StoreError {
 
     /// The `--state` value could not be understood or names an unsupported backend.
     #[error(
-        "invalid state store spec {spec:?}: {reason}; use `memory`, `sqlite` (default path) or `sqlite:PATH`"
+        "invalid state store spec {spec:?}: {reason}; use `memory`, `sqlite` (default path), `sqlite:PATH` or `redis://HOST:PORT/DB`"
     )]
     InvalidSpec {
         /// The spec as given.
@@ -31,10 +31,10 @@ pub enum StoreError {
     /// The store cannot be reached or is busy beyond its timeout. Transient: the gateway's
     /// fail mode decides what happens to the call.
     #[error(
-        "state store {store} is unavailable: {detail}; check that no other process holds it locked and that it is reachable, then retry"
+        "state store {store} is unavailable: {detail}; check that it is reachable (and, for SQLite, that no other process holds it locked), then retry"
     )]
     Unavailable {
-        /// Which store (e.g. `sqlite:/var/lib/toolgate/state.db`).
+        /// Which store (e.g. `sqlite:/var/lib/toolgate/state.db`, `redis://10.0.0.5:6379/0`).
         store: String,
         /// What happened.
         detail: String,

@@ -1,11 +1,12 @@
 //! toolgate-state: counters for rate limits and spend caps.
 //!
-//! One trait, [`StateStore`], with an in-memory backend ([`MemoryStore`]) and an embedded
-//! SQLite backend ([`SqliteStore`], the default); a Redis backend for gateways that share
-//! counters fits the same trait. A call's counters are reserved all-or-nothing, then settled
-//! (commit or refund) on the real outcome; unsettled reservations are refunded after a TTL
-//! so a crashed caller never leaks capacity. The crate knows nothing about MCP or the policy
-//! format: the gateway translates limits into [`CounterRequest`]s.
+//! One trait, [`StateStore`], with an in-memory backend ([`MemoryStore`]), an embedded
+//! SQLite backend ([`SqliteStore`], the default) and a Redis backend ([`RedisStore`], see
+//! the [Redis module](crate::redis) for its design) for a fleet of gateways that share
+//! counters. A call's counters are reserved all-or-nothing, then settled (commit or refund)
+//! on the real outcome; unsettled reservations are refunded after a TTL so a crashed caller
+//! never leaks capacity. The crate knows nothing about MCP or the policy format: the
+//! gateway translates limits into [`CounterRequest`]s.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -40,11 +41,13 @@ mod accounting;
 mod clock;
 mod error;
 mod memory;
+pub mod redis;
 mod spec;
 mod sqlite;
 mod store;
 mod types;
 
+pub use crate::redis::RedisStore;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StoreError;
 pub use memory::MemoryStore;

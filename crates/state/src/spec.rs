@@ -10,13 +10,15 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::memory::MemoryStore;
+use crate::redis::RedisStore;
 use crate::sqlite::SqliteStore;
 use crate::store::StateStore;
 use crate::types::StoreOptions;
 
 /// Opens the store a `--state` value names: `memory`, `sqlite` (the default path),
-/// `sqlite:PATH` (also `sqlite://PATH`; a leading `~/` is the home directory). Redis
-/// (`redis://…`) is recognised but not supported yet.
+/// `sqlite:PATH` (also `sqlite://PATH`; a leading `~/` is the home directory),
+/// `redis://[user:password@]host[:port][/db]` or `redis+unix:///path?db=N` (see
+/// [`RedisStore`](crate::RedisStore); `rediss://` is refused with an explanation).
 pub async fn open_store(
     spec: &str,
     clock: Arc<dyn Clock>,
@@ -58,9 +60,8 @@ pub async fn open_store_with_options(
         .iter()
         .any(|p| trimmed.starts_with(p))
     {
-        return Err(invalid(
-            "the Redis backend is not supported yet in this build",
-        ));
+        let store = RedisStore::open_with_options(trimmed, clock, options).await?;
+        return Ok(Arc::new(store));
     }
     Err(invalid("unknown backend"))
 }

@@ -216,6 +216,15 @@ pub struct StoreOptions {
     pub reservation_ttl: Duration,
     /// SQLite: how long to wait for another process's write lock before giving up.
     pub busy_timeout: Duration,
+    /// Redis: the prefix of every key of the store (`None`: `toolgate`), wrapped in a hash
+    /// tag (`{toolgate}:…`) so they all share one Redis Cluster slot. Gateways that share
+    /// counters use the same prefix; different prefixes are separate stores on one Redis.
+    /// Must not be empty or contain `{`, `}` or control characters.
+    pub key_prefix: Option<String>,
+    /// Redis: how long one command (or connecting) may take before the call fails with
+    /// [`StoreError::Unavailable`](crate::StoreError::Unavailable), so a dead Redis costs
+    /// each call at most this long.
+    pub command_timeout: Duration,
 }
 
 impl Default for StoreOptions {
@@ -223,6 +232,8 @@ impl Default for StoreOptions {
         Self {
             reservation_ttl: Duration::from_secs(300),
             busy_timeout: Duration::from_secs(5),
+            key_prefix: None,
+            command_timeout: Duration::from_secs(2),
         }
     }
 }

@@ -226,7 +226,7 @@ async fn spec_selects_the_backend() {
         assert_eq!(store.describe(), format!("sqlite:{}", path.display()));
     }
     for (spec, needle) in [
-        ("redis://localhost:6379/0", "not supported yet"),
+        ("rediss://localhost:6379/0", "TLS"),
         ("postgres://x", "unknown backend"),
         ("sqlitex", "unknown backend"),
         ("", "unknown backend"),

@@ -1,0 +1,361 @@
+//! Tool pinning: a lockfile of tool definitions by hash, and drift detection against it.
+//!
+//! A server can change a tool after the operator reviewed it — a new sentence in the
+//! description that instructs the model, a new `bcc` parameter. The pin file
+//! (`toolgate.pins.json`) records the SHA-256 of each tool's canonical definition, when it
+//! was first seen, and the definition itself, so [`PinFile::check`] can say exactly what
+//! changed and the gateway can block, warn or allow ([`DriftMode`]).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::diff::definition_diff;
+use crate::error::CatalogError;
+
+/// The fields of a tool definition that are pinned (everything else, such as `title` or
+/// `_meta`, may change freely).
+pub const PINNED_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "inputSchema",
+    "annotations",
+    "outputSchema",
+];
+
+/// Conventional file name of the lockfile.
+pub const DEFAULT_PIN_FILE: &str = "toolgate.pins.json";
+
+/// Canonical JSON: object keys sorted at every level, no whitespace. Independent of how
+/// `serde_json` orders maps, so a hash never changes because of a dependency feature.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// The pinned part of a tool definition (see [`PINNED_FIELDS`]).
+pub fn pinned_definition(tool: &Value) -> Value {
+    let mut kept = serde_json::Map::new();
+    for field in PINNED_FIELDS {
+        if let Some(v) = tool.get(field) {
+            kept.insert((*field).to_owned(), v.clone());
+        }
+    }
+    Value::Object(kept)
+}
+
+/// Lowercase hex SHA-256 of the canonical pinned definition.
+pub fn canonical_hash(tool: &Value) -> String {
+    let digest = Sha256::digest(canonical_json(&pinned_definition(tool)).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One pinned tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pin {
+    pub sha256: String,
+    /// When the tool was first pinned (RFC 3339, UTC).
+    pub first_seen: String,
+    /// The pinned definition (see [`PINNED_FIELDS`]).
+    pub definition: Value,
+}
+
+/// What happened to a tool since it was pinned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DriftKind {
+    /// Listed and pinned, but its definition hash differs.
+    Changed,
+    /// Listed but never pinned.
+    New,
+    /// Pinned but no longer listed.
+    Removed,
+}
+
+/// A difference between the pin file and a `tools/list` result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drift {
+    pub tool: String,
+    pub kind: DriftKind,
+    /// Human-readable account of the change, one line per difference.
+    pub diff: String,
+}
+
+/// What the gateway does when a tool drifted from its pin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum DriftMode {
+    /// Refuse calls to a changed or unpinned tool until an operator accepts it (fail closed).
+    #[default]
+    Block,
+    /// Forward, but log and report the drift.
+    Warn,
+    /// Ignore drift.
+    Allow,
+}
+
+impl FromStr for DriftMode {
+    type Err = CatalogError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "block" => Ok(DriftMode::Block),
+            "warn" => Ok(DriftMode::Warn),
+            "allow" => Ok(DriftMode::Allow),
+            _ => Err(CatalogError::DriftMode(s.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for DriftMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DriftMode::Block => "block",
+            DriftMode::Warn => "warn",
+            DriftMode::Allow => "allow",
+        })
+    }
+}
+
+/// The lockfile: tool name → pin.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PinFile {
+    pub version: u32,
+    pub tools: BTreeMap<String, Pin>,
+}
+
+impl PinFile {
+    pub fn new() -> PinFile {
+        PinFile {
+            version: 1,
+            tools: BTreeMap::new(),
+        }
+    }
+
+    /// Reads a pin file.
+    pub fn load(path: &Path) -> Result<PinFile, CatalogError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::ReadPins {
+            path: path.to_owned(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| CatalogError::ParsePins {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Reads a pin file, or starts an empty one when the file does not exist yet.
+    pub fn load_or_new(path: &Path) -> Result<PinFile, CatalogError> {
+        match PinFile::load(path) {
+            Err(CatalogError::ReadPins { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Ok(PinFile::new())
+            }
+            other => other,
+        }
+    }
+
+    /// Writes the pin file atomically: a temporary file in the same directory, flushed to
+    /// disk, then renamed over the target, so a crash never leaves a half-written lockfile.
+    pub fn save(&self, path: &Path) -> Result<(), CatalogError> {
+        let err = |source| CatalogError::WritePins {
+            path: path.to_owned(),
+            source,
+        };
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| err(e.into()))?;
+        text.push('\n');
+        let tmp = temp_path(path);
+        let written = (|| {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written.map_err(err)
+    }
+
+    /// The pin of a tool, if any.
+    pub fn get(&self, name: &str) -> Option<&Pin> {
+        self.tools.get(name)
+    }
+
+    /// Pins a tool's current definition (first pin, or acceptance of a change), stamped now.
+    pub fn accept(&mut self, tool: &Value) -> Result<(), CatalogError> {
+        self.accept_at(tool, &rfc3339_utc(SystemTime::now()))
+    }
+
+    /// [`PinFile::accept`] with an explicit timestamp (for tests and injected clocks).
+    /// Re-accepting a pinned tool keeps its `first_seen`.
+    pub fn accept_at(&mut self, tool: &Value, now: &str) -> Result<(), CatalogError> {
+        let name = tool_name(tool)?;
+        let first_seen = self
+            .tools
+            .get(name)
+            .map_or_else(|| now.to_owned(), |p| p.first_seen.clone());
+        let pin = Pin {
+            sha256: canonical_hash(tool),
+            first_seen,
+            definition: pinned_definition(tool),
+        };
+        self.tools.insert(name.to_owned(), pin);
+        Ok(())
+    }
+
+    /// Forgets a tool (after it was removed on purpose).
+    pub fn forget(&mut self, name: &str) -> bool {
+        self.tools.remove(name).is_some()
+    }
+
+    /// Compares a `tools/list` result with the pins: changed and new tools in list order,
+    /// then removed tools by name. Tools without a string name are skipped.
+    pub fn check(&self, tools: &[Value]) -> Vec<Drift> {
+        let mut drifts = Vec::new();
+        let mut listed = std::collections::BTreeSet::new();
+        for tool in tools {
+            let Ok(name) = tool_name(tool) else { continue };
+            listed.insert(name.to_owned());
+            match self.tools.get(name) {
+                Some(pin) if pin.sha256 == canonical_hash(tool) => {}
+                Some(pin) => drifts.push(Drift {
+                    tool: name.to_owned(),
+                    kind: DriftKind::Changed,
+                    diff: definition_diff(&pin.definition, &pinned_definition(tool)).join("\n"),
+                }),
+                None => drifts.push(Drift {
+                    tool: name.to_owned(),
+                    kind: DriftKind::New,
+                    diff: format!("new tool, not pinned: {}", canonical_hash(tool)),
+                }),
+            }
+        }
+        for (name, pin) in &self.tools {
+            if !listed.contains(name) {
+                drifts.push(Drift {
+                    tool: name.clone(),
+                    kind: DriftKind::Removed,
+                    diff: format!("no longer listed (pinned since {})", pin.first_seen),
+                });
+            }
+        }
+        drifts
+    }
+}
+
+fn tool_name(tool: &Value) -> Result<&str, CatalogError> {
+    tool.get("name")
+        .and_then(Value::as_str)
+        .ok_or(CatalogError::MissingName)
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| DEFAULT_PIN_FILE.to_owned());
+    path.with_file_name(format!(".{file}.tmp-{}", std::process::id()))
+}
+
+/// `SystemTime` as RFC 3339 UTC with second precision (`2026-03-04T16:57:07Z`).
+pub fn rfc3339_utc(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's civil-from-days, for days since 1970-01-01.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::time::Duration;
+
+    #[test]
+    fn canonical_form_sorts_keys_and_drops_whitespace() {
+        let v = json!({"b": 1, "a": {"d": [1, {"z": 0, "y": "x"}], "c": null}});
+        assert_eq!(
+            canonical_json(&v),
+            r#"{"a":{"c":null,"d":[1,{"y":"x","z":0}]},"b":1}"#
+        );
+    }
+
+    #[test]
+    fn hash_ignores_unpinned_fields_and_key_order() {
+        let a = json!({"name": "t", "description": "d", "title": "T1"});
+        let b = json!({"title": "T2", "description": "d", "name": "t"});
+        assert_eq!(canonical_hash(&a), canonical_hash(&b));
+        assert_eq!(canonical_hash(&a).len(), 64);
+        let c = json!({"name": "t", "description": "d2"});
+        assert_ne!(canonical_hash(&a), canonical_hash(&c));
+    }
+
+    #[test]
+    fn drift_mode_parses() {
+        assert_eq!("Block".parse::<DriftMode>().unwrap(), DriftMode::Block);
+        assert_eq!(" warn ".parse::<DriftMode>().unwrap(), DriftMode::Warn);
+        assert_eq!("allow".parse::<DriftMode>().unwrap(), DriftMode::Allow);
+        let e = "strict".parse::<DriftMode>().unwrap_err().to_string();
+        assert!(e.contains("block, warn or allow"), "{e}");
+        assert_eq!(DriftMode::default(), DriftMode::Block);
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + Duration::from_secs(1_772_643_427);
+        assert_eq!(rfc3339_utc(t), "2026-03-04T16:57:07Z");
+    }
+}
