@@ -24,6 +24,16 @@ enum Command {
     Run(commands::run::Args),
     /// Watch the gateway judge a scripted agent session against the example server.
     Demo(commands::demo::Args),
+    /// Connect to a server, classify its tools and print a policy scaffold (or a report).
+    Scan(commands::scan::Args),
+    /// Record tool definitions (first sight), check them for drift, re-approve changes.
+    Pin(commands::pin::Args),
+    /// Inspect or clear rate-limit and spend counters.
+    State(commands::state::Args),
+    /// Verify, tail and query the audit log; generate a signing key.
+    Audit(commands::audit::Args),
+    /// A summary of recent activity from the audit log.
+    Status(commands::status::Args),
     /// Check policy files; prints FILE:LINE:COL for every problem.
     Validate(commands::validate::Args),
     /// Work with policy files (format, evaluate a call offline).
@@ -45,6 +55,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => commands::run::run(args),
         Command::Demo(args) => commands::demo::run(&args),
+        Command::Scan(args) => commands::scan::run(args),
+        Command::Pin(args) => commands::pin::run(args),
+        Command::State(args) => commands::state::run(args),
+        Command::Audit(args) => commands::audit::run(args),
+        Command::Status(args) => commands::status::run(args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::Policy(PolicyCommand::Fmt(args)) => commands::policy_fmt::run(&args),
         Command::Policy(PolicyCommand::Decide(args)) => commands::policy_decide::run(&args),

@@ -14,6 +14,7 @@ pub enum RefusalKind {
     RateLimited,
     ApprovalDenied,
     InvalidArguments,
+    Drift,
 }
 
 impl RefusalKind {
@@ -23,6 +24,7 @@ impl RefusalKind {
             RefusalKind::RateLimited => "rate_limited",
             RefusalKind::ApprovalDenied => "approval_denied",
             RefusalKind::InvalidArguments => "invalid_arguments",
+            RefusalKind::Drift => "drift",
         }
     }
 }

@@ -26,8 +26,12 @@ use toolgate_state::{
     Window as StoreWindow,
 };
 
+use toolgate_audit::{CallOutcome, Verdict as AuditVerdict};
+
+use crate::audit_sink::{AuditSink, Recorded};
 use crate::decision_reply::{Refusal, RefusalKind};
 use crate::permit::Permitted;
+use crate::pins::{Listed, Pins};
 use crate::policy_handle::PolicyHandle;
 
 /// What the server's answer says about whether the tool ran.
@@ -72,6 +76,17 @@ struct PendingCall {
     tool: String,
     reservation: Option<Reservation>,
     refund_on_error: bool,
+    forwarded_at: std::time::Instant,
+}
+
+/// What to do when the counter store fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailMode {
+    /// Refuse calls that have limits (default).
+    #[default]
+    Closed,
+    /// Allow them uncounted, and say so in the log and the audit record.
+    Open,
 }
 
 #[derive(Debug, Default)]
@@ -90,6 +105,9 @@ pub struct Interceptor {
     store: Arc<dyn StateStore>,
     session: SessionInfo,
     state: Mutex<SessionState>,
+    fail_mode: FailMode,
+    audit: Option<AuditSink>,
+    pins: Option<Arc<Pins>>,
 }
 
 impl Interceptor {
@@ -99,7 +117,25 @@ impl Interceptor {
             store,
             session,
             state: Mutex::new(SessionState::default()),
+            fail_mode: FailMode::Closed,
+            audit: None,
+            pins: None,
         }
+    }
+
+    pub fn with_pins(mut self, pins: Arc<Pins>) -> Self {
+        self.pins = Some(pins);
+        self
+    }
+
+    pub fn with_fail_mode(mut self, mode: FailMode) -> Self {
+        self.fail_mode = mode;
+        self
+    }
+
+    pub fn with_audit(mut self, audit: AuditSink) -> Self {
+        self.audit = Some(audit);
+        self
     }
 
     fn state(&self) -> MutexGuard<'_, SessionState> {
@@ -276,7 +312,8 @@ impl Interceptor {
             identity: &self.session.identity,
             session: &self.session.session_id,
         });
-        let refuse = |kind, reason: &str, d: &Decision, retry_after_s| {
+        let audit_id = id.to_string();
+        let refuse = |kind: RefusalKind, reason: &str, d: &Decision, retry_after_s| {
             let r = Refusal {
                 kind,
                 tool: &call.name,
@@ -286,6 +323,21 @@ impl Interceptor {
                 policy_version: policy.version(),
             };
             log_decision(&self.session, &call.name, kind.as_str(), d, reason);
+            if let Some(a) = &self.audit {
+                let recorded = Recorded {
+                    verdict: AuditVerdict::Deny,
+                    kind: Some(kind.as_str()),
+                    reason: Some(reason),
+                };
+                a.record(a.decision_event(
+                    &audit_id,
+                    &call.name,
+                    &call.arguments,
+                    d,
+                    recorded,
+                    policy.version(),
+                ));
+            }
             Step::Reply(r.to_response(&id))
         };
         match &decision.verdict {
@@ -297,6 +349,21 @@ impl Interceptor {
                     &decision,
                     "hidden",
                 );
+                if let Some(a) = &self.audit {
+                    let recorded = Recorded {
+                        verdict: AuditVerdict::UnknownTool,
+                        kind: None,
+                        reason: Some("hidden by the policy"),
+                    };
+                    a.record(a.decision_event(
+                        &audit_id,
+                        &call.name,
+                        &call.arguments,
+                        &decision,
+                        recorded,
+                        policy.version(),
+                    ));
+                }
                 Step::Reply(error_response(
                     Some(&id),
                     INVALID_PARAMS,
@@ -320,17 +387,81 @@ impl Interceptor {
                 refuse(RefusalKind::ApprovalDenied, &text, &decision, None)
             }
             Verdict::Allow => {
-                let reservation = match self.reserve(&decision).await {
-                    Ok(r) => r,
+                if let Some(pins) = &self.pins {
+                    if let Some(reason) = pins.refuse_call(&call.name, policy.policy().drift) {
+                        return refuse(RefusalKind::Drift, &reason, &decision, None);
+                    }
+                    if let Err(errors) = pins.validate(&call.name, &call.arguments) {
+                        let reason = format!(
+                            "arguments don't match `{}`'s pinned input schema: {}",
+                            call.name,
+                            errors.join("; ")
+                        );
+                        return refuse(RefusalKind::InvalidArguments, &reason, &decision, None);
+                    }
+                }
+                let (reservation, note) = match self.reserve(&decision).await {
+                    Ok(r) => (r, None),
+                    Err((RefusalKind::Deny, reason, None)) if self.fail_mode == FailMode::Open => {
+                        tracing::warn!(tool = %call.name, "{reason}; allowed uncounted (--state-fail-mode open)");
+                        (
+                            None,
+                            Some(format!(
+                                "{reason}; allowed uncounted by --state-fail-mode open"
+                            )),
+                        )
+                    }
                     Err((kind, reason, retry)) => return refuse(kind, &reason, &decision, retry),
                 };
-                log_decision(&self.session, &call.name, "allow", &decision, "");
+                log_decision(
+                    &self.session,
+                    &call.name,
+                    "allow",
+                    &decision,
+                    note.as_deref().unwrap_or(""),
+                );
+                if let Some(a) = &self.audit {
+                    let recorded = Recorded {
+                        verdict: AuditVerdict::Allow,
+                        kind: None,
+                        reason: note.as_deref(),
+                    };
+                    let event = a.decision_event(
+                        &audit_id,
+                        &call.name,
+                        &call.arguments,
+                        &decision,
+                        recorded,
+                        policy.version(),
+                    );
+                    if a.required() {
+                        if let Err(e) = a.record_durably(event).await {
+                            tracing::error!(error = %e, "audit log unavailable; refusing the call (--audit-required)");
+                            self.settle(reservation, Settlement::Refund).await;
+                            let reason = format!(
+                                "the audit log is unavailable ({e}); --audit-required refuses calls that can't be recorded"
+                            );
+                            let r = Refusal {
+                                kind: RefusalKind::Deny,
+                                tool: &call.name,
+                                reason: &reason,
+                                rule: decision.rule.as_ref(),
+                                retry_after_s: None,
+                                policy_version: policy.version(),
+                            };
+                            return Step::Reply(r.to_response(&id));
+                        }
+                    } else {
+                        a.record(event);
+                    }
+                }
                 self.state().calls.insert(
                     id,
                     PendingCall {
                         tool: call.name,
                         reservation,
                         refund_on_error: decision.refund_on_error,
+                        forwarded_at: std::time::Instant::now(),
                     },
                 );
                 Step::ForwardCall(Permitted::after_decision(m.raw().clone()))
@@ -399,6 +530,15 @@ impl Interceptor {
         let pending = self.state().calls.remove(&id);
         if let Some(p) = pending {
             tracing::info!(tool = %p.tool, %id, "call cancelled by the client; its counters stay used");
+            if let Some(a) = &self.audit {
+                a.outcome(
+                    &id.to_string(),
+                    &p.tool,
+                    CallOutcome::Cancelled,
+                    Some(p.forwarded_at.elapsed()),
+                    None,
+                );
+            }
             self.settle(p.reservation, Settlement::Commit).await;
         }
     }
@@ -525,7 +665,15 @@ impl Interceptor {
             return Some(m.raw().clone());
         }
         let policy = self.policy.current();
-        match filter_tools_list(m.value(), |name, _| policy.lists(name)) {
+        let drift = policy.policy().drift;
+        let pins = self.pins.clone();
+        let keep = |name: &str, def: &Value| {
+            policy.lists(name)
+                && pins
+                    .as_ref()
+                    .is_none_or(|p| matches!(p.on_listed(def, drift), Listed::Keep))
+        };
+        match filter_tools_list(m.value(), keep) {
             Ok(None) => Some(m.raw().clone()),
             Ok(Some(filtered)) => Some(filtered),
             Err(e) => {
@@ -558,6 +706,20 @@ impl Interceptor {
                     Answer::ToolError => Settlement::Commit,
                     Answer::NotRun => Settlement::Refund,
                 };
+                if let Some(a) = &self.audit {
+                    let outcome = match answer {
+                        Answer::Ran => CallOutcome::Ok,
+                        Answer::ToolError => CallOutcome::IsError,
+                        Answer::NotRun => CallOutcome::Error,
+                    };
+                    a.outcome(
+                        &id.to_string(),
+                        &p.tool,
+                        outcome,
+                        Some(p.forwarded_at.elapsed()),
+                        None,
+                    );
+                }
                 self.settle(p.reservation, how).await;
                 true
             }
@@ -571,6 +733,15 @@ impl Interceptor {
         let mut errors = Vec::with_capacity(pending.len());
         for (id, p) in pending {
             tracing::warn!(tool = %p.tool, %id, "call failed: {why}");
+            if let Some(a) = &self.audit {
+                a.outcome(
+                    &id.to_string(),
+                    &p.tool,
+                    CallOutcome::TransportError,
+                    Some(p.forwarded_at.elapsed()),
+                    Some(why.to_owned()),
+                );
+            }
             self.settle(p.reservation, Settlement::Refund).await;
             errors.push(error_response(Some(&id), INTERNAL_ERROR, why, None));
         }

@@ -6,14 +6,17 @@
 //! its file changes.
 #![forbid(unsafe_code)]
 
+pub mod audit_sink;
 pub mod decision_reply;
 pub mod error;
 pub mod intercept;
 pub mod numbers;
 pub mod permit;
+pub mod pins;
 pub mod policy_handle;
 pub mod stdio;
 
+pub use audit_sink::AuditSink;
 pub use error::GatewayError;
-pub use intercept::{Interceptor, Routed, SessionInfo};
+pub use intercept::{FailMode, Interceptor, Routed, SessionInfo};
 pub use policy_handle::PolicyHandle;

@@ -27,6 +27,9 @@ pub fn to_native_yaml(p: &Policy) -> String {
             DefaultAction::Deny => "deny",
         }
     );
+    if p.drift != crate::model::Drift::Block {
+        let _ = writeln!(out, "drift: {}", p.drift.as_str());
+    }
     if !p.hide.is_empty() {
         out.push_str("hide:\n");
         for h in &p.hide {

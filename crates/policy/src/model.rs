@@ -23,6 +23,30 @@ pub struct Policy {
     pub hide: Vec<String>,
     /// Entries in file order; at most one per name, `*` included.
     pub tools: Vec<ToolEntry>,
+    /// What happens when a server changes a pinned tool, or shows a new one.
+    pub drift: Drift,
+}
+
+/// The policy's answer to tool drift (a definition that differs from its pin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Drift {
+    /// Hide the tool and refuse its calls until `toolgate pin --accept` (default).
+    #[default]
+    Block,
+    /// Log it and carry on.
+    Warn,
+    /// Ignore pins.
+    Allow,
+}
+
+impl Drift {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Drift::Block => "block",
+            Drift::Warn => "warn",
+            Drift::Allow => "allow",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -276,6 +276,7 @@ fn arb_policy() -> impl Strategy<Value = Policy> {
                 DefaultAction::Deny
             },
             hide: hide.into_iter().collect(),
+            drift: toolgate_policy::model::Drift::Block,
             tools: tools
                 .into_iter()
                 .map(|(name, rules)| ToolEntry {

@@ -1,8 +1,14 @@
 //! One module per subcommand.
 
+pub mod audit;
 pub mod demo;
+pub mod mcp_client;
+pub mod pin;
 pub mod policy_decide;
 pub mod policy_file;
 pub mod policy_fmt;
 pub mod run;
+pub mod scan;
+pub mod state;
+pub mod status;
 pub mod validate;

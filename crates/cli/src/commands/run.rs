@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use toolgate_audit::{ArgsMode, AuditKey, AuditLog, AuditOptions, FsyncPolicy, SigningOptions};
 use toolgate_gateway::stdio::{self, StdioOptions};
-use toolgate_gateway::{Interceptor, PolicyHandle, SessionInfo};
-use toolgate_state::{SystemClock, open_store};
+use toolgate_gateway::{AuditSink, FailMode, Interceptor, PolicyHandle, SessionInfo};
+use toolgate_state::{StoreOptions, SystemClock, open_store_with_options};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -21,12 +22,62 @@ pub struct Args {
     /// Counter store: `memory`, `sqlite` (platform data dir) or `sqlite:PATH`.
     #[arg(long, env = "TOOLGATE_STATE", default_value = "sqlite")]
     state: String,
+    /// Key prefix in a shared Redis (gateways with the same prefix share counters).
+    #[arg(long, env = "TOOLGATE_STATE_PREFIX")]
+    state_prefix: Option<String>,
+    /// When the counter store is unreachable: `closed` refuses calls that have limits,
+    /// `open` allows them uncounted (logged and audited as such).
+    #[arg(long, value_enum, default_value = "closed")]
+    state_fail_mode: FailModeArg,
+    /// Audit log file (JSONL, hash-chained), or `off`. Default: the platform data dir.
+    #[arg(long, env = "TOOLGATE_AUDIT")]
+    audit: Option<String>,
+    /// What the audit log keeps of arguments.
+    #[arg(long, value_enum, default_value = "redacted")]
+    audit_args: AuditArgs,
+    /// Argument paths always redacted in the audit log (e.g. `requestBody.token`); repeatable.
+    #[arg(long = "audit-redact", value_name = "PATH")]
+    audit_redact: Vec<String>,
+    /// Ed25519 seed file: sign chain checkpoints (`toolgate audit keygen FILE` makes one).
+    #[arg(long)]
+    audit_key: Option<PathBuf>,
+    /// Refuse calls that can't be recorded durably (each allowed call waits for its fsync).
+    #[arg(long)]
+    audit_required: bool,
+    /// Pin file: approved tool definitions, checked on every list and call (`off` to disable).
+    /// Default: `toolgate.pins.json` beside the policy; created on first use.
+    #[arg(long, env = "TOOLGATE_PIN_FILE")]
+    pin_file: Option<String>,
+    /// When the audit log is fsynced.
+    #[arg(long, value_enum, default_value = "batch")]
+    audit_fsync: AuditFsync,
     /// Largest JSON-RPC message accepted in either direction, in bytes.
     #[arg(long, default_value_t = 4 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..))]
     max_message_bytes: u64,
     /// The MCP server to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     command: Vec<OsString>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailModeArg {
+    Closed,
+    Open,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AuditArgs {
+    Full,
+    Redacted,
+    Hash,
+    None,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AuditFsync {
+    Always,
+    Batch,
+    Never,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -54,16 +105,21 @@ async fn serve(args: Args) -> i32 {
             return e.exit_code();
         }
     };
-    let store = match open_store(&args.state, Arc::new(SystemClock)).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "toolgate: cannot open the counter store `{}`: {e}",
-                args.state
-            );
-            return 1;
-        }
+    let store_options = StoreOptions {
+        key_prefix: args.state_prefix.clone(),
+        ..StoreOptions::default()
     };
+    let store =
+        match open_store_with_options(&args.state, Arc::new(SystemClock), &store_options).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!(
+                    "toolgate: cannot open the counter store `{}`: {e}",
+                    args.state
+                );
+                return 1;
+            }
+        };
     let session = SessionInfo {
         identity: args.identity.clone(),
         session_id: new_session_id(),
@@ -76,8 +132,62 @@ async fn serve(args: Args) -> i32 {
         session = %session.session_id,
         "toolgate starting"
     );
+    let server_name = args
+        .command
+        .first()
+        .map(|c| {
+            std::path::Path::new(c)
+                .file_name()
+                .map_or_else(|| c.to_string_lossy(), |f| f.to_string_lossy())
+                .into_owned()
+        })
+        .unwrap_or_default();
+    let audit = match open_audit(&args) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("toolgate: {message}");
+            return 1;
+        }
+    };
+    let pins = match args.pin_file.as_deref() {
+        Some("off") => None,
+        other => {
+            let path = other.map(PathBuf::from).unwrap_or_else(|| {
+                args.policy
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("toolgate.pins.json")
+            });
+            match toolgate_gateway::pins::Pins::open(path) {
+                Ok(p) => Some(Arc::new(p)),
+                Err(message) => {
+                    eprintln!("toolgate: {message}");
+                    return 1;
+                }
+            }
+        }
+    };
     let watcher = policy.watch();
-    let interceptor = Arc::new(Interceptor::new(policy, store, session));
+    let mut interceptor = Interceptor::new(policy, store, session.clone()).with_fail_mode(
+        match args.state_fail_mode {
+            FailModeArg::Closed => FailMode::Closed,
+            FailModeArg::Open => FailMode::Open,
+        },
+    );
+    if let Some(pins) = pins {
+        interceptor = interceptor.with_pins(pins);
+    }
+    if let Some(handle) = &audit {
+        interceptor = interceptor.with_audit(AuditSink::new(
+            handle.clone(),
+            args.audit_required,
+            &session.identity,
+            &session.session_id,
+            "stdio",
+            &server_name,
+        ));
+    }
+    let interceptor = Arc::new(interceptor);
     let result = stdio::run(
         interceptor,
         StdioOptions {
@@ -87,6 +197,12 @@ async fn serve(args: Args) -> i32 {
     )
     .await;
     watcher.abort();
+    if let Some(handle) = audit {
+        // Flush and close the chain (with a signed checkpoint when a key is set).
+        if let Err(e) = handle.shutdown().await {
+            eprintln!("toolgate: closing the audit log: {e}");
+        }
+    }
     match result {
         Ok(outcome) => {
             if let Some(m) = outcome.message {
@@ -116,4 +232,59 @@ fn new_session_id() -> String {
         bytes[0] ^= std::process::id() as u8;
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Opens the audit log `--audit` names (default: the data dir; `off` disables it). When the
+/// default file is held by another gateway, this one writes `audit-<pid>.jsonl` beside it.
+fn open_audit(args: &Args) -> Result<Option<toolgate_audit::AuditHandle>, String> {
+    let explicit = args.audit.as_deref();
+    if explicit == Some("off") {
+        if args.audit_required {
+            return Err("--audit-required needs an audit log; drop `--audit off`".into());
+        }
+        return Ok(None);
+    }
+    let path = match explicit {
+        Some(p) => PathBuf::from(p),
+        None => toolgate_audit::default_audit_path().ok_or(
+            "no data directory for the default audit log; pass --audit PATH or --audit off",
+        )?,
+    };
+    let signing = match &args.audit_key {
+        Some(k) => Some(SigningOptions::new(
+            AuditKey::load(k).map_err(|e| format!("audit key {}: {e}", k.display()))?,
+        )),
+        None => None,
+    };
+    let options = || AuditOptions {
+        fsync: match args.audit_fsync {
+            AuditFsync::Always => FsyncPolicy::Always,
+            AuditFsync::Batch => FsyncPolicy::Batch,
+            AuditFsync::Never => FsyncPolicy::Never,
+        },
+        args_mode: match args.audit_args {
+            AuditArgs::Full => ArgsMode::Full,
+            AuditArgs::Redacted => ArgsMode::Redacted,
+            AuditArgs::Hash => ArgsMode::Hash,
+            AuditArgs::None => ArgsMode::None,
+        },
+        redact_paths: args.audit_redact.clone(),
+        signing: signing.clone(),
+        ..AuditOptions::default()
+    };
+    match AuditLog::open(&path, options()) {
+        Ok(h) => Ok(Some(h)),
+        Err(toolgate_audit::AuditError::Locked(_)) if explicit.is_none() => {
+            let alt = path.with_file_name(format!("audit-{}.jsonl", std::process::id()));
+            tracing::warn!(
+                "{} is in use by another gateway; auditing to {}",
+                path.display(),
+                alt.display()
+            );
+            AuditLog::open(&alt, options())
+                .map(Some)
+                .map_err(|e| format!("cannot open the audit log {}: {e}", alt.display()))
+        }
+        Err(e) => Err(format!("cannot open the audit log {}: {e}", path.display())),
+    }
 }

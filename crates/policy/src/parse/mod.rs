@@ -13,11 +13,18 @@ use std::fmt;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::glob::Glob;
-use crate::model::{Action, DefaultAction, Policy, Rule, ToolEntry, WILDCARD};
+use crate::model::{Action, DefaultAction, Drift, Policy, Rule, ToolEntry, WILDCARD};
 use crate::source::{Node, NodeKind, parse_document};
 use reader::{MapReader, list, string, word};
 
-const TOP_KEYS: &[&str] = &["version", "description", "default", "hide", "tools"];
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "description",
+    "default",
+    "hide",
+    "tools",
+    "drift",
+];
 const ENTRY_KEYS: &[&str] = &["rules", "limits", "action", "reason"];
 
 /// Which published format a file is written in.
@@ -183,6 +190,14 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
             }
         }
     }
+    let drift = match m.get("drift") {
+        Some(d) => match word(d, "drift", &["block", "warn", "allow"], diags) {
+            Some("warn") => Drift::Warn,
+            Some("allow") => Drift::Allow,
+            _ => Drift::Block,
+        },
+        None => Drift::Block,
+    };
     let mut tools = Vec::new();
     match m.get("tools") {
         Some(t) => match &t.kind {
@@ -215,6 +230,7 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
         default,
         hide,
         tools,
+        drift,
     })
 }
 
