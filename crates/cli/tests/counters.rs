@@ -334,3 +334,38 @@ async fn redis_outage_with_fail_open_allows_uncounted_and_says_so() {
     assert_eq!(seen, ["ok", "ok", "ok"]);
     assert!(stderr.contains("allowed uncounted"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_call_past_its_timeout_is_abandoned_refunded_and_its_late_answer_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "tools:\n  slow:\n    rules:\n      - {name: once, action: allow, rate_limit: {max: 1, window: 86400}}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("s.log");
+    let g = spawn_gateway(&policy, "memory", &["--call-timeout", "1"], &log);
+    g.initialize("2025-06-18").await.unwrap();
+    let started = Instant::now();
+    let r = g.call_tool("slow", json!({"ms": 2500})).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(2400),
+        "answered at the timeout, not by the server"
+    );
+    assert_eq!(r["error"]["code"], json!(-32603), "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("within 1s"),
+        "{r}"
+    );
+    // The refund lets the single allowed call happen again.
+    let again = g.call_tool("slow", json!({"ms": 10})).await;
+    assert_eq!(again["result"]["isError"], json!(false), "{again}");
+    // The first call's late answer never reaches the agent.
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    let stray = g.recv_timeout(Duration::from_millis(300)).await;
+    assert!(stray.is_err(), "unexpected message: {stray:?}");
+}

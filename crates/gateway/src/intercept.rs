@@ -57,6 +57,8 @@ pub struct SessionInfo {
 pub struct Routed {
     pub to_server: Vec<Bytes>,
     pub to_client: Vec<Bytes>,
+    /// Tool calls forwarded by this frame (the transport times them).
+    pub forwarded_calls: Vec<Id>,
 }
 
 /// One message's fate.
@@ -95,6 +97,8 @@ struct SessionState {
     /// request reusing one of these ids could be mistaken for it when the answer comes back.
     requests: HashSet<Id>,
     calls: HashMap<Id, PendingCall>,
+    /// Calls abandoned after `--call-timeout`: their late answers are dropped.
+    expired: HashSet<Id>,
     lists: HashSet<Id>,
     initialize: Option<Id>,
     protocol_version: Option<String>,
@@ -183,7 +187,10 @@ impl Interceptor {
         match incoming {
             Incoming::Message(m) => match self.client_message(m).await {
                 Step::Forward(b) => routed.to_server.push(b),
-                Step::ForwardCall(p) => routed.to_server.push(p.into_bytes()),
+                Step::ForwardCall(p) => {
+                    routed.forwarded_calls.push(p.id().clone());
+                    routed.to_server.push(p.into_bytes())
+                }
                 Step::Reply(b) => routed.to_client.push(b),
                 Step::Drop => {}
             },
@@ -196,7 +203,10 @@ impl Interceptor {
                 for m in messages {
                     match self.client_message(m).await {
                         Step::Forward(b) => forward.push(b),
-                        Step::ForwardCall(p) => forward.push(p.into_bytes()),
+                        Step::ForwardCall(p) => {
+                            routed.forwarded_calls.push(p.id().clone());
+                            forward.push(p.into_bytes())
+                        }
                         Step::Reply(b) => replies.push(b),
                         Step::Drop => {}
                     }
@@ -455,6 +465,7 @@ impl Interceptor {
                         a.record(event);
                     }
                 }
+                let id_for_timer = id.clone();
                 self.state().calls.insert(
                     id,
                     PendingCall {
@@ -464,7 +475,7 @@ impl Interceptor {
                         forwarded_at: std::time::Instant::now(),
                     },
                 );
-                Step::ForwardCall(Permitted::after_decision(m.raw().clone()))
+                Step::ForwardCall(Permitted::after_decision(m.raw().clone(), id_for_timer))
             }
         }
     }
@@ -633,6 +644,11 @@ impl Interceptor {
         else {
             return Some(m.raw().clone());
         };
+        if self.state().expired.remove(id) {
+            self.state().requests.remove(id);
+            tracing::warn!(%id, "dropped the server's late answer to a call abandoned at its timeout");
+            return None;
+        }
         let is_tool_error = m
             .result()
             .and_then(|r| r.get("isError"))
@@ -725,6 +741,33 @@ impl Interceptor {
             }
             None => false,
         }
+    }
+
+    /// Abandons a call the server has not answered in time: the agent gets an error, the
+    /// counters are refunded, and the late answer (if any) will be dropped.
+    pub async fn expire(&self, id: &Id, after: Duration) -> Option<Bytes> {
+        let pending = {
+            let mut st = self.state();
+            let p = st.calls.remove(id)?;
+            st.expired.insert(id.clone());
+            p
+        };
+        let why = format!(
+            "the server did not answer within {}s (--call-timeout); the call was abandoned and its counters refunded",
+            after.as_secs()
+        );
+        tracing::warn!(tool = %pending.tool, %id, "{why}");
+        if let Some(a) = &self.audit {
+            a.outcome(
+                &id.to_string(),
+                &pending.tool,
+                CallOutcome::Timeout,
+                Some(pending.forwarded_at.elapsed()),
+                Some(why.clone()),
+            );
+        }
+        self.settle(pending.reservation, Settlement::Refund).await;
+        Some(error_response(Some(id), INTERNAL_ERROR, &why, None))
     }
 
     /// The server is gone: every call still waiting gets an error and its counters back.

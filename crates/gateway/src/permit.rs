@@ -6,16 +6,23 @@
 //! tried to forward an unchecked call would not compile.
 
 use bytes::Bytes;
+use toolgate_mcp::Id;
 
 /// The original bytes of a tool call that the policy allowed.
 #[derive(Debug)]
 pub struct Permitted {
     raw: Bytes,
+    id: Id,
 }
 
 impl Permitted {
-    pub(crate) fn after_decision(raw: Bytes) -> Permitted {
-        Permitted { raw }
+    pub(crate) fn after_decision(raw: Bytes, id: Id) -> Permitted {
+        Permitted { raw, id }
+    }
+
+    /// The call's request id.
+    pub fn id(&self) -> &Id {
+        &self.id
     }
 
     pub fn into_bytes(self) -> Bytes {

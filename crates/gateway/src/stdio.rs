@@ -31,6 +31,8 @@ const GRACE: Duration = Duration::from_secs(5);
 pub struct StdioOptions {
     pub command: Vec<OsString>,
     pub max_message_bytes: usize,
+    /// Abandon (and refund) calls the server hasn't answered after this long.
+    pub call_timeout: Option<Duration>,
 }
 
 /// Why the run ended, and the exit code toolgate should return.
@@ -78,6 +80,7 @@ where
         let interceptor = interceptor.clone();
         let to_agent = to_agent.clone();
         let max = opts.max_message_bytes;
+        let call_timeout = opts.call_timeout;
         tokio::spawn(async move {
             let mut frames = FramedRead::new(agent_in, LineCodec::with_max_message_size(max));
             while let Some(frame) = frames.next().await {
@@ -89,6 +92,18 @@ where
                     }
                 };
                 let routed = interceptor.from_client(frame).await;
+                if let Some(after) = call_timeout {
+                    for id in routed.forwarded_calls {
+                        let interceptor = interceptor.clone();
+                        let to_agent = to_agent.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(after).await;
+                            if let Some(error) = interceptor.expire(&id, after).await {
+                                let _ = to_agent.send(error).await;
+                            }
+                        });
+                    }
+                }
                 for b in routed.to_client {
                     if to_agent.send(b).await.is_err() {
                         return;

@@ -54,6 +54,10 @@ pub struct Args {
     /// Largest JSON-RPC message accepted in either direction, in bytes.
     #[arg(long, default_value_t = 4 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..))]
     max_message_bytes: u64,
+    /// Abandon a call the server hasn't answered after this many seconds: the agent gets an
+    /// error and the call's counters are refunded (0: wait forever).
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    call_timeout: u64,
     /// The MCP server to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     command: Vec<OsString>,
@@ -193,6 +197,8 @@ async fn serve(args: Args) -> i32 {
         StdioOptions {
             command: args.command,
             max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(usize::MAX),
+            call_timeout: (args.call_timeout > 0)
+                .then(|| std::time::Duration::from_secs(args.call_timeout)),
         },
     )
     .await;
