@@ -653,3 +653,119 @@ async fn arguments_that_break_the_pinned_schema_never_reach_the_server() {
     let ok = g.client.call_tool("add", json!({"a": 1, "b": 2})).await;
     assert_eq!(ok["result"]["structuredContent"]["sum"], json!(3));
 }
+
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out[9..12].parse().unwrap();
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn metrics_count_the_calls_made_and_parse_as_prometheus_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(&policy, POLICY).unwrap();
+    let client = StdioClient::builder(TOOLGATE)
+        .args([
+            "run",
+            "--state",
+            "memory",
+            "--audit",
+            "off",
+            "--admin",
+            "127.0.0.1:0",
+            "--policy",
+        ])
+        .arg(&policy)
+        .arg("--")
+        .arg(example_server_path())
+        .stderr(StderrMode::Capture)
+        .spawn()
+        .unwrap();
+    client.initialize("2025-06-18").await.unwrap();
+    for _ in 0..3 {
+        client.call_tool("echo", json!({"text": "x"})).await;
+    }
+    client.call_tool("send_email", json!({})).await;
+    client.call_tool("no_such_tool_1", json!({})).await;
+    client.call_tool("no_such_tool_2", json!({})).await;
+    let stderr = client.stderr_output();
+    let addr = stderr
+        .split("admin listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no admin address in: {stderr}"))
+        .to_owned();
+    let (status, body) = tokio::task::spawn_blocking({
+        let addr = addr.clone();
+        move || http_get(&addr, "/metrics")
+    })
+    .await
+    .unwrap();
+    assert_eq!(status, 200);
+    let lines = body.lines().map(|l| Ok(l.to_owned()));
+    let scrape = prometheus_parse::Scrape::parse(lines).expect("valid Prometheus text");
+    let value = |name: &str, labels: &[(&str, &str)]| -> f64 {
+        scrape
+            .samples
+            .iter()
+            .filter(|s| s.metric == name && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+            .map(|s| match s.value {
+                prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Untyped(v) => v,
+                _ => 0.0,
+            })
+            .sum()
+    };
+    assert_eq!(
+        value(
+            "toolgate_calls_total",
+            &[
+                ("tool", "echo"),
+                ("verdict", "allow"),
+                ("identity", "local")
+            ]
+        ),
+        3.0
+    );
+    // Unnamed tools share the `*` label, however many names an agent invents.
+    assert_eq!(
+        value(
+            "toolgate_calls_total",
+            &[("tool", "*"), ("verdict", "deny")]
+        ),
+        3.0
+    );
+    assert_eq!(
+        value(
+            "toolgate_outcomes_total",
+            &[("tool", "echo"), ("outcome", "ok")]
+        ),
+        3.0
+    );
+    assert!(body.contains("toolgate_decision_seconds"), "{body}");
+    let (health, _) = tokio::task::spawn_blocking({
+        let addr = addr.clone();
+        move || http_get(&addr, "/healthz")
+    })
+    .await
+    .unwrap();
+    assert_eq!(health, 200);
+    let (ready, _) = tokio::task::spawn_blocking(move || http_get(&addr, "/readyz"))
+        .await
+        .unwrap();
+    assert_eq!(ready, 200);
+}

@@ -33,6 +33,7 @@ use crate::decision_reply::{Refusal, RefusalKind};
 use crate::permit::Permitted;
 use crate::pins::{Listed, Pins};
 use crate::policy_handle::PolicyHandle;
+use crate::telemetry;
 
 /// What the server's answer says about whether the tool ran.
 #[derive(Debug, Clone, Copy)]
@@ -179,6 +180,7 @@ impl Interceptor {
             Ok(incoming) => incoming,
             Err(e) => {
                 let id = best_effort_id(&bytes);
+                telemetry::refused_message("client");
                 tracing::warn!(id = ?id, error = %e.message(), "refused a malformed message from the client");
                 routed.to_client.push(parse_error_response(id.as_ref(), &e));
                 return routed;
@@ -292,6 +294,7 @@ impl Interceptor {
     }
 
     async fn tool_call(&self, id: Id, m: Message) -> Step {
+        let started = std::time::Instant::now();
         if let Some(n) = crate::numbers::first_inexact_number(m.raw()) {
             tracing::warn!(%id, number = n, "refused a tool call with an inexact number");
             return Step::Reply(error_response(
@@ -332,7 +335,15 @@ impl Interceptor {
                 retry_after_s,
                 policy_version: policy.version(),
             };
-            log_decision(&self.session, &call.name, kind.as_str(), d, reason);
+            log_decision(
+                &self.session,
+                &policy,
+                started,
+                &call.name,
+                kind.as_str(),
+                d,
+                reason,
+            );
             if let Some(a) = &self.audit {
                 let recorded = Recorded {
                     verdict: AuditVerdict::Deny,
@@ -354,6 +365,8 @@ impl Interceptor {
             Verdict::UnknownTool => {
                 log_decision(
                     &self.session,
+                    &policy,
+                    started,
                     &call.name,
                     "unknown_tool",
                     &decision,
@@ -425,6 +438,8 @@ impl Interceptor {
                 };
                 log_decision(
                     &self.session,
+                    &policy,
+                    started,
                     &call.name,
                     "allow",
                     &decision,
@@ -498,6 +513,7 @@ impl Interceptor {
             Ok(ReserveOutcome::Granted(res)) => Ok(Some(res)),
             Ok(ReserveOutcome::Limited(l)) => {
                 let r = &d.reservations[l.index.min(d.reservations.len() - 1)];
+                telemetry::limit_hit(&r.counter);
                 let reason = match &r.reason {
                     Some(reason) => reason.to_string(),
                     None => format!(
@@ -514,7 +530,8 @@ impl Interceptor {
                 Err((RefusalKind::RateLimited, reason, retry))
             }
             Err(e) => {
-                tracing::error!(error = %e, "counter store failed; refusing the call (fail closed)");
+                telemetry::store_error();
+                tracing::error!(error = %e, "counter store failed");
                 Err((
                     RefusalKind::Deny,
                     format!(
@@ -597,6 +614,7 @@ impl Interceptor {
             Err(e) => {
                 // Forwarding what we can't read could leak a hidden tool in a list: refuse.
                 let id = best_effort_id(&bytes);
+                telemetry::refused_message("server");
                 tracing::error!(id = ?id, error = %e.message(), "the server sent a malformed message; not forwarded");
                 if let Some(id) = &id {
                     self.server_answered(id, Answer::Ran).await;
@@ -722,6 +740,17 @@ impl Interceptor {
                     Answer::ToolError => Settlement::Commit,
                     Answer::NotRun => Settlement::Refund,
                 };
+                let label = match answer {
+                    Answer::Ran => "ok",
+                    Answer::ToolError => "is_error",
+                    Answer::NotRun => "error",
+                };
+                let policy = self.policy.current();
+                telemetry::upstream(
+                    tool_label(&policy, &p.tool),
+                    label,
+                    p.forwarded_at.elapsed(),
+                );
                 if let Some(a) = &self.audit {
                     let outcome = match answer {
                         Answer::Ran => CallOutcome::Ok,
@@ -860,7 +889,21 @@ fn fmt_amount(a: f64) -> String {
     }
 }
 
-fn log_decision(s: &SessionInfo, tool: &str, verdict: &str, d: &Decision, reason: &str) {
+fn log_decision(
+    s: &SessionInfo,
+    policy: &toolgate_policy::CompiledPolicy,
+    started: std::time::Instant,
+    tool: &str,
+    verdict: &str,
+    d: &Decision,
+    reason: &str,
+) {
+    telemetry::decision(
+        tool_label(policy, tool),
+        verdict,
+        &s.identity,
+        started.elapsed(),
+    );
     tracing::info!(
         target: "toolgate::decision",
         tool,
@@ -870,4 +913,10 @@ fn log_decision(s: &SessionInfo, tool: &str, verdict: &str, d: &Decision, reason
         rule = d.rule.as_ref().map(|r| r.label()).as_deref().unwrap_or("-"),
         reason,
     );
+}
+
+/// The metrics label for a tool: its name when the policy names it, else `*` (agents choose
+/// tool names freely; labels must stay bounded).
+fn tool_label<'a>(policy: &toolgate_policy::CompiledPolicy, tool: &'a str) -> &'a str {
+    if policy.has_entry(tool) { tool } else { "*" }
 }

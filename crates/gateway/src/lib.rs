@@ -6,6 +6,7 @@
 //! its file changes.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod audit_sink;
 pub mod decision_reply;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod permit;
 pub mod pins;
 pub mod policy_handle;
 pub mod stdio;
+pub mod telemetry;
 
 pub use audit_sink::AuditSink;
 pub use error::GatewayError;

@@ -33,6 +33,8 @@ pub struct StdioOptions {
     pub max_message_bytes: usize,
     /// Abandon (and refund) calls the server hasn't answered after this long.
     pub call_timeout: Option<Duration>,
+    /// Cleared when the server process ends (read by `/readyz`).
+    pub upstream_up: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Why the run ended, and the exit code toolgate should return.
@@ -153,6 +155,8 @@ where
         sig = signals.recv() => End::Signal(sig),
     };
 
+    opts.upstream_up
+        .store(false, std::sync::atomic::Ordering::Relaxed);
     let outcome = match ended {
         End::ChildExited(status) => {
             // Let the server's last words (already written to its stdout) reach the agent.

@@ -152,6 +152,11 @@ impl CompiledPolicy {
         &self.source
     }
 
+    /// Whether the policy names this tool in its own entry (not just through `*`).
+    pub fn has_entry(&self, tool: &str) -> bool {
+        self.entries.contains_key(tool)
+    }
+
     pub fn is_hidden(&self, tool: &str) -> bool {
         self.hide_exact.contains(tool) || self.hide_globs.iter().any(|g| g.matches(tool))
     }

@@ -58,6 +58,9 @@ pub struct Args {
     /// error and the call's counters are refunded (0: wait forever).
     #[arg(long, default_value_t = 0, value_name = "SECONDS")]
     call_timeout: u64,
+    /// Serve `/metrics`, `/healthz` and `/readyz` on this address (e.g. 127.0.0.1:9464).
+    #[arg(long, env = "TOOLGATE_ADMIN", value_name = "ADDR")]
+    admin: Option<std::net::SocketAddr>,
     /// The MCP server to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     command: Vec<OsString>,
@@ -171,6 +174,38 @@ async fn serve(args: Args) -> i32 {
             }
         }
     };
+    let upstream_up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let admin_task = match args.admin {
+        None => None,
+        Some(addr) => {
+            let metrics = match toolgate_gateway::admin::install_metrics() {
+                Ok(m) => m,
+                Err(message) => {
+                    eprintln!("toolgate: {message}");
+                    return 1;
+                }
+            };
+            let state = toolgate_gateway::admin::AdminState {
+                metrics,
+                policy: policy.clone(),
+                audit: audit.clone(),
+                audit_required: args.audit_required,
+                upstream_up: upstream_up.clone(),
+            };
+            match toolgate_gateway::admin::serve(addr, state).await {
+                Ok((bound, task)) => {
+                    tracing::info!(
+                        "admin listening on http://{bound} (/metrics, /healthz, /readyz)"
+                    );
+                    Some(task)
+                }
+                Err(message) => {
+                    eprintln!("toolgate: {message}");
+                    return 1;
+                }
+            }
+        }
+    };
     let watcher = policy.watch();
     let mut interceptor = Interceptor::new(policy, store, session.clone()).with_fail_mode(
         match args.state_fail_mode {
@@ -199,10 +234,14 @@ async fn serve(args: Args) -> i32 {
             max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(usize::MAX),
             call_timeout: (args.call_timeout > 0)
                 .then(|| std::time::Duration::from_secs(args.call_timeout)),
+            upstream_up,
         },
     )
     .await;
     watcher.abort();
+    if let Some(task) = admin_task {
+        task.abort();
+    }
     if let Some(handle) = audit {
         // Flush and close the chain (with a signed checkpoint when a key is set).
         if let Err(e) = handle.shutdown().await {

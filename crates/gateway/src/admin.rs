@@ -1,0 +1,101 @@
+//! The admin listener (`--admin ADDR`): `/metrics` (Prometheus text), `/healthz` (the
+//! process answers) and `/readyz` (able to serve: the server is up, the audit log is healthy
+//! when it is required).
+//!
+//! It binds where the operator says (loopback in the examples) and serves only reads; the
+//! approval API will join it, behind a token.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use toolgate_audit::AuditHandle;
+
+use crate::policy_handle::PolicyHandle;
+
+/// What `/readyz` and the gauges read.
+#[derive(Clone)]
+pub struct AdminState {
+    pub metrics: PrometheusHandle,
+    pub policy: PolicyHandle,
+    pub audit: Option<AuditHandle>,
+    pub audit_required: bool,
+    /// Cleared when the upstream server exits.
+    pub upstream_up: Arc<AtomicBool>,
+}
+
+/// Installs the process-wide metrics recorder. Call once, before any metric is recorded.
+pub fn install_metrics() -> Result<PrometheusHandle, String> {
+    PrometheusBuilder::new()
+        .install_recorder()
+        .map_err(|e| format!("cannot install the metrics recorder: {e}"))
+}
+
+/// Binds `addr` and serves until the returned task is aborted. Returns the bound address
+/// (useful with port 0).
+pub async fn serve(
+    addr: SocketAddr,
+    state: AdminState,
+) -> Result<(SocketAddr, tokio::task::JoinHandle<()>), String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} for --admin: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("--admin listener: {e}"))?;
+    let app = Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .with_state(state);
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "admin listener stopped");
+        }
+    });
+    Ok((bound, task))
+}
+
+async fn metrics(State(s): State<AdminState>) -> impl IntoResponse {
+    metrics::gauge!("toolgate_policy_reloads_total").set(s.policy.reloads() as f64);
+    metrics::gauge!("toolgate_policy_reload_failures_total").set(s.policy.failed_reloads() as f64);
+    metrics::gauge!("toolgate_upstream_up").set(if s.upstream_up.load(Ordering::Relaxed) {
+        1.0
+    } else {
+        0.0
+    });
+    crate::telemetry::approvals_pending(0.0);
+    if let Some(a) = &s.audit {
+        let h = a.health();
+        metrics::gauge!("toolgate_audit_healthy").set(if h.healthy { 1.0 } else { 0.0 });
+        metrics::gauge!("toolgate_audit_records_written").set(h.written as f64);
+        metrics::gauge!("toolgate_audit_records_failed").set(h.failed as f64);
+        metrics::gauge!("toolgate_audit_records_dropped").set(h.dropped as f64);
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(),
+    )
+}
+
+async fn readyz(State(s): State<AdminState>) -> impl IntoResponse {
+    if !s.upstream_up.load(Ordering::Relaxed) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the MCP server is not running\n",
+        );
+    }
+    if s.audit_required && s.audit.as_ref().is_some_and(|a| !a.is_healthy()) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the audit log is failing and --audit-required is set\n",
+        );
+    }
+    (StatusCode::OK, "ready\n")
+}
