@@ -769,3 +769,39 @@ async fn metrics_count_the_calls_made_and_parse_as_prometheus_text() {
         .unwrap();
     assert_eq!(ready, 200);
 }
+
+#[tokio::test]
+async fn audit_required_refuses_calls_when_the_log_cannot_be_written() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("=== SKIPPED: no /dev/full on this system ===");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(&policy, POLICY).unwrap();
+    let log = dir.path().join("server.log");
+    let client = StdioClient::builder(TOOLGATE)
+        .args([
+            "run",
+            "--state",
+            "memory",
+            "--audit",
+            "/dev/full",
+            "--audit-required",
+            "--policy",
+        ])
+        .arg(&policy)
+        .arg("--")
+        .arg(example_server_path())
+        .env("TOOLGATE_TESTKIT_LOG", &log)
+        .stderr(StderrMode::Capture)
+        .spawn()
+        .unwrap();
+    client.initialize("2025-06-18").await.unwrap();
+    let resp = client
+        .call_tool("echo", json!({"text": "MARKER-UNRECORDED"}))
+        .await;
+    assert_eq!(resp["result"]["isError"], json!(true), "{resp}");
+    assert!(text(&resp).contains("--audit-required"), "{resp}");
+    assert!(!server_saw(&log, "MARKER-UNRECORDED"));
+}
