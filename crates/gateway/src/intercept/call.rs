@@ -1,0 +1,367 @@
+//! The decision step for `tools/call`: decide, check pins, reserve counters, audit, and
+//! either answer the agent or hand back a [`Permitted`] call to forward.
+
+use std::time::Duration;
+
+use toolgate_audit::{CallOutcome, Verdict as AuditVerdict};
+use toolgate_mcp::wire::{INVALID_PARAMS, error_response, parse_error_response};
+use toolgate_mcp::{Id, Message, ToolCall};
+use toolgate_policy::{CallContext, Decision, DenyKind, Verdict};
+use toolgate_state::{
+    CalendarUnit as StoreUnit, CounterRequest, Reservation, ReserveOutcome, Settlement,
+    Window as StoreWindow,
+};
+
+use super::{FailMode, Interceptor, PendingCall, SessionInfo, Step};
+use crate::audit_sink::Recorded;
+use crate::decision_reply::{Refusal, RefusalKind};
+use crate::permit::Permitted;
+use crate::telemetry;
+
+impl Interceptor {
+    pub(super) async fn tool_call(&self, id: Id, m: Message) -> Step {
+        let started = std::time::Instant::now();
+        if let Some(n) = crate::numbers::first_inexact_number(m.raw()) {
+            tracing::warn!(%id, number = n, "refused a tool call with an inexact number");
+            return Step::Reply(error_response(
+                Some(&id),
+                INVALID_PARAMS,
+                &format!(
+                    "number {n} has more precision than toolgate can compare exactly; send at most 17 significant digits"
+                ),
+                None,
+            ));
+        }
+        let call = match ToolCall::from_message(&m) {
+            Ok(Some(call)) => call,
+            Ok(None) => {
+                return Step::Reply(error_response(
+                    Some(&id),
+                    INVALID_PARAMS,
+                    "not a tool call",
+                    None,
+                ));
+            }
+            Err(e) => return Step::Reply(parse_error_response(Some(&id), &e)),
+        };
+        let policy = self.policy.current();
+        let decision = policy.decide(&CallContext {
+            tool: &call.name,
+            args: &call.arguments,
+            identity: &self.session.identity,
+            session: &self.session.session_id,
+        });
+        let audit_id = id.to_string();
+        let refuse = |kind: RefusalKind, reason: &str, d: &Decision, retry_after_s| {
+            let r = Refusal {
+                kind,
+                tool: &call.name,
+                reason,
+                rule: d.rule.as_ref(),
+                retry_after_s,
+                policy_version: policy.version(),
+            };
+            log_decision(
+                &self.session,
+                &policy,
+                started,
+                &call.name,
+                kind.as_str(),
+                d,
+                reason,
+            );
+            if let Some(a) = &self.audit {
+                let recorded = Recorded {
+                    verdict: AuditVerdict::Deny,
+                    kind: Some(kind.as_str()),
+                    reason: Some(reason),
+                };
+                a.record(a.decision_event(
+                    &audit_id,
+                    &call.name,
+                    &call.arguments,
+                    d,
+                    recorded,
+                    policy.version(),
+                ));
+            }
+            Step::Reply(r.to_response(&id))
+        };
+        match &decision.verdict {
+            Verdict::UnknownTool => {
+                log_decision(
+                    &self.session,
+                    &policy,
+                    started,
+                    &call.name,
+                    "unknown_tool",
+                    &decision,
+                    "hidden",
+                );
+                if let Some(a) = &self.audit {
+                    let recorded = Recorded {
+                        verdict: AuditVerdict::UnknownTool,
+                        kind: None,
+                        reason: Some("hidden by the policy"),
+                    };
+                    a.record(a.decision_event(
+                        &audit_id,
+                        &call.name,
+                        &call.arguments,
+                        &decision,
+                        recorded,
+                        policy.version(),
+                    ));
+                }
+                Step::Reply(error_response(
+                    Some(&id),
+                    INVALID_PARAMS,
+                    &format!("Unknown tool: {}", call.name),
+                    None,
+                ))
+            }
+            Verdict::Deny { kind, reason } => {
+                let kind = match kind {
+                    DenyKind::Policy => RefusalKind::Deny,
+                    DenyKind::InvalidArguments => RefusalKind::InvalidArguments,
+                };
+                refuse(kind, reason, &decision, None)
+            }
+            Verdict::Approve { reason } => {
+                let why = reason
+                    .as_deref()
+                    .unwrap_or("the policy requires a person's approval");
+                let text =
+                    format!("{why}; this gateway has no approval channel, so the call is refused");
+                refuse(RefusalKind::ApprovalDenied, &text, &decision, None)
+            }
+            Verdict::Allow => {
+                if let Some(pins) = &self.pins {
+                    if let Some(reason) = pins.refuse_call(&call.name, policy.policy().drift) {
+                        return refuse(RefusalKind::Drift, &reason, &decision, None);
+                    }
+                    if let Err(errors) = pins.validate(&call.name, &call.arguments) {
+                        let reason = format!(
+                            "arguments don't match `{}`'s pinned input schema: {}",
+                            call.name,
+                            errors.join("; ")
+                        );
+                        return refuse(RefusalKind::InvalidArguments, &reason, &decision, None);
+                    }
+                }
+                let (reservation, note) = match self.reserve(&decision).await {
+                    Ok(r) => (r, None),
+                    Err((RefusalKind::Deny, reason, None)) if self.fail_mode == FailMode::Open => {
+                        tracing::warn!(tool = %call.name, "{reason}; allowed uncounted (--state-fail-mode open)");
+                        (
+                            None,
+                            Some(format!(
+                                "{reason}; allowed uncounted by --state-fail-mode open"
+                            )),
+                        )
+                    }
+                    Err((kind, reason, retry)) => return refuse(kind, &reason, &decision, retry),
+                };
+                log_decision(
+                    &self.session,
+                    &policy,
+                    started,
+                    &call.name,
+                    "allow",
+                    &decision,
+                    note.as_deref().unwrap_or(""),
+                );
+                if let Some(a) = &self.audit {
+                    let recorded = Recorded {
+                        verdict: AuditVerdict::Allow,
+                        kind: None,
+                        reason: note.as_deref(),
+                    };
+                    let event = a.decision_event(
+                        &audit_id,
+                        &call.name,
+                        &call.arguments,
+                        &decision,
+                        recorded,
+                        policy.version(),
+                    );
+                    if a.required() {
+                        if let Err(e) = a.record_durably(event).await {
+                            tracing::error!(error = %e, "audit log unavailable; refusing the call (--audit-required)");
+                            self.settle(reservation, Settlement::Refund).await;
+                            let reason = format!(
+                                "the audit log is unavailable ({e}); --audit-required refuses calls that can't be recorded"
+                            );
+                            let r = Refusal {
+                                kind: RefusalKind::Deny,
+                                tool: &call.name,
+                                reason: &reason,
+                                rule: decision.rule.as_ref(),
+                                retry_after_s: None,
+                                policy_version: policy.version(),
+                            };
+                            return Step::Reply(r.to_response(&id));
+                        }
+                    } else {
+                        a.record(event);
+                    }
+                }
+                let id_for_timer = id.clone();
+                self.state().calls.insert(
+                    id,
+                    PendingCall {
+                        tool: call.name,
+                        reservation,
+                        refund_on_error: decision.refund_on_error,
+                        forwarded_at: std::time::Instant::now(),
+                    },
+                );
+                Step::ForwardCall(Permitted::after_decision(m.raw().clone(), id_for_timer))
+            }
+        }
+    }
+
+    /// Reserves every counter of the decision, all or nothing. `Err((kind, reason,
+    /// retry_after_s))` when a limit is reached or the store fails (fail closed).
+    async fn reserve(
+        &self,
+        d: &Decision,
+    ) -> Result<Option<Reservation>, (RefusalKind, String, Option<u64>)> {
+        if d.reservations.is_empty() {
+            return Ok(None);
+        }
+        let requests: Vec<CounterRequest> = d
+            .reservations
+            .iter()
+            .map(|r| CounterRequest::new(r.key.clone(), r.amount, r.max, store_window(r.window)))
+            .collect();
+        match self.store.reserve(&requests).await {
+            Ok(ReserveOutcome::Granted(res)) => Ok(Some(res)),
+            Ok(ReserveOutcome::Limited(l)) => {
+                let r = &d.reservations[l.index.min(d.reservations.len() - 1)];
+                telemetry::limit_hit(&r.counter);
+                let reason = match &r.reason {
+                    Some(reason) => reason.to_string(),
+                    None => format!(
+                        "limit of {} per {} reached for `{}` (used {})",
+                        fmt_amount(r.max),
+                        r.window,
+                        r.counter,
+                        fmt_amount(l.used)
+                    ),
+                };
+                let retry = l
+                    .retry_after
+                    .map(|d: Duration| d.as_secs_f64().ceil().max(1.0) as u64);
+                Err((RefusalKind::RateLimited, reason, retry))
+            }
+            Err(e) => {
+                telemetry::store_error();
+                tracing::error!(error = %e, "counter store failed");
+                Err((
+                    RefusalKind::Deny,
+                    format!(
+                        "the counter store is unavailable ({e}); calls with limits are refused until it is back"
+                    ),
+                    None,
+                ))
+            }
+        }
+    }
+
+    /// A cancelled call is committed, not refunded: the spec lets a server ignore a
+    /// cancellation and run the call anyway (server-everything does, and then never
+    /// answers), so refunding would let "call, cancel, repeat" beat a spend cap. The id stays
+    /// reserved until the server answers, so a late answer can't be matched to a new request.
+    pub(super) async fn client_cancelled(&self, m: &Message) {
+        let Some(id) = m
+            .params()
+            .and_then(|p| p.get("requestId"))
+            .and_then(Id::from_value)
+        else {
+            return;
+        };
+        let pending = self.state().calls.remove(&id);
+        if let Some(p) = pending {
+            tracing::info!(tool = %p.tool, %id, "call cancelled by the client; its counters stay used");
+            if let Some(a) = &self.audit {
+                a.outcome(
+                    &id.to_string(),
+                    &p.tool,
+                    CallOutcome::Cancelled,
+                    Some(p.forwarded_at.elapsed()),
+                    None,
+                );
+            }
+            self.settle(p.reservation, Settlement::Commit).await;
+        }
+    }
+
+    /// Commits run in the background (the amounts already count); refunds are awaited, so
+    /// an agent that retries right after an answer finds its capacity back.
+    pub(super) async fn settle(&self, reservation: Option<Reservation>, how: Settlement) {
+        let Some(res) = reservation else { return };
+        let store = self.store.clone();
+        let work = async move {
+            if let Err(e) = store.settle(&res, how).await {
+                tracing::error!(error = %e, "could not settle a reservation; its TTL will release it");
+            }
+        };
+        match how {
+            Settlement::Refund => work.await,
+            Settlement::Commit => {
+                tokio::spawn(work);
+            }
+        }
+    }
+}
+
+fn store_window(w: toolgate_policy::model::Window) -> StoreWindow {
+    use toolgate_policy::model::{CalendarUnit, Window};
+    match w {
+        Window::Calendar(CalendarUnit::Minute) => StoreWindow::Calendar(StoreUnit::Minute),
+        Window::Calendar(CalendarUnit::Hour) => StoreWindow::Calendar(StoreUnit::Hour),
+        Window::Calendar(CalendarUnit::Day) => StoreWindow::Calendar(StoreUnit::Day),
+        Window::Rolling(secs) => StoreWindow::Rolling(Duration::from_secs(secs.get())),
+    }
+}
+
+fn fmt_amount(a: f64) -> String {
+    if a.fract() == 0.0 && a.abs() < 1e15 {
+        format!("{}", a as i64)
+    } else {
+        format!("{a}")
+    }
+}
+
+fn log_decision(
+    s: &SessionInfo,
+    policy: &toolgate_policy::CompiledPolicy,
+    started: std::time::Instant,
+    tool: &str,
+    verdict: &str,
+    d: &Decision,
+    reason: &str,
+) {
+    telemetry::decision(
+        tool_label(policy, tool),
+        verdict,
+        &s.identity,
+        started.elapsed(),
+    );
+    tracing::info!(
+        target: "toolgate::decision",
+        tool,
+        identity = %s.identity,
+        session = %s.session_id,
+        verdict,
+        rule = d.rule.as_ref().map(|r| r.label()).as_deref().unwrap_or("-"),
+        reason,
+    );
+}
+
+/// The metrics label for a tool: its name when the policy names it, else `*` (agents choose
+/// tool names freely; labels must stay bounded).
+pub(super) fn tool_label<'a>(policy: &toolgate_policy::CompiledPolicy, tool: &'a str) -> &'a str {
+    if policy.has_entry(tool) { tool } else { "*" }
+}

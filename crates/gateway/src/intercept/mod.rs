@@ -1,0 +1,334 @@
+//! The interception pipeline for one MCP session, independent of the transport.
+//!
+//! Client → server: frame → strict parse → classify → (`tools/call`) decide → reserve →
+//! forward the original bytes, or answer the agent directly. Server → client: responses to
+//! `tools/call` settle their reservation, responses to `tools/list` are filtered, everything
+//! else passes through untouched. Anything we could not parse strictly is answered with a
+//! JSON-RPC error and never forwarded, and the session keeps working.
+
+mod call;
+mod server;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::{BufMut, Bytes, BytesMut};
+use toolgate_mcp::parse::{TOOLS_CALL, TOOLS_LIST};
+use toolgate_mcp::wire::{INVALID_REQUEST, best_effort_id, error_response, parse_error_response};
+use toolgate_mcp::{Frame, Id, Incoming, Kind, Message, parse_bytes};
+use toolgate_state::{Reservation, StateStore};
+
+use crate::audit_sink::AuditSink;
+use crate::permit::Permitted;
+use crate::pins::Pins;
+use crate::policy_handle::PolicyHandle;
+use crate::telemetry;
+
+/// What the server's answer says about whether the tool ran.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// A result (or something we couldn't read: assume it ran, keep the count).
+    Ran,
+    /// A result with `isError: true`: refunded only when the rule says `refund_on_error`.
+    ToolError,
+    /// A JSON-RPC error: the tool did not run.
+    NotRun,
+}
+
+/// Who is calling, in which session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub identity: String,
+    pub session_id: String,
+}
+
+/// Where the messages produced by one incoming frame go.
+#[derive(Debug, Default)]
+pub struct Routed {
+    pub to_server: Vec<Bytes>,
+    pub to_client: Vec<Bytes>,
+    /// Tool calls forwarded by this frame (the transport times them).
+    pub forwarded_calls: Vec<Id>,
+}
+
+/// One message's fate.
+enum Step {
+    /// Not a tool call: pass through unchanged.
+    Forward(Bytes),
+    /// A tool call the policy allowed.
+    ForwardCall(Permitted),
+    /// Answer the agent ourselves.
+    Reply(Bytes),
+    /// Drop (a notification we refuse cannot be answered).
+    Drop,
+}
+
+#[derive(Debug)]
+struct PendingCall {
+    tool: String,
+    reservation: Option<Reservation>,
+    refund_on_error: bool,
+    forwarded_at: std::time::Instant,
+}
+
+/// What to do when the counter store fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailMode {
+    /// Refuse calls that have limits (default).
+    #[default]
+    Closed,
+    /// Allow them uncounted, and say so in the log and the audit record.
+    Open,
+}
+
+#[derive(Debug, Default)]
+struct SessionState {
+    /// Every client request forwarded and not yet answered, whatever its method: a new
+    /// request reusing one of these ids could be mistaken for it when the answer comes back.
+    requests: HashSet<Id>,
+    calls: HashMap<Id, PendingCall>,
+    /// Calls abandoned after `--call-timeout`: their late answers are dropped.
+    expired: HashSet<Id>,
+    lists: HashSet<Id>,
+    initialize: Option<Id>,
+    protocol_version: Option<String>,
+}
+
+pub struct Interceptor {
+    policy: PolicyHandle,
+    store: Arc<dyn StateStore>,
+    session: SessionInfo,
+    state: Mutex<SessionState>,
+    fail_mode: FailMode,
+    audit: Option<AuditSink>,
+    pins: Option<Arc<Pins>>,
+}
+
+impl Interceptor {
+    pub fn new(policy: PolicyHandle, store: Arc<dyn StateStore>, session: SessionInfo) -> Self {
+        Interceptor {
+            policy,
+            store,
+            session,
+            state: Mutex::new(SessionState::default()),
+            fail_mode: FailMode::Closed,
+            audit: None,
+            pins: None,
+        }
+    }
+
+    pub fn with_pins(mut self, pins: Arc<Pins>) -> Self {
+        self.pins = Some(pins);
+        self
+    }
+
+    pub fn with_fail_mode(mut self, mode: FailMode) -> Self {
+        self.fail_mode = mode;
+        self
+    }
+
+    pub fn with_audit(mut self, audit: AuditSink) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    fn state(&self) -> MutexGuard<'_, SessionState> {
+        // A panic while holding the lock can't leave the maps half-updated in a way that
+        // matters more than losing the session, so keep serving.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The protocol version the server answered `initialize` with, once known.
+    pub fn protocol_version(&self) -> Option<String> {
+        self.state().protocol_version.clone()
+    }
+
+    /// Number of tool calls forwarded and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.state().calls.len()
+    }
+
+    /// Handles one frame from the agent.
+    pub async fn from_client(&self, frame: Frame) -> Routed {
+        let mut routed = Routed::default();
+        let bytes = match frame {
+            Frame::TooLong { prefix } => {
+                let id = best_effort_id(&prefix);
+                tracing::warn!(id = ?id, "refused an over-long message from the client");
+                routed.to_client.push(error_response(
+                    id.as_ref(),
+                    INVALID_REQUEST,
+                    "message exceeds the size limit (--max-message-bytes); it was not forwarded",
+                    None,
+                ));
+                return routed;
+            }
+            Frame::Message(bytes) => bytes,
+        };
+        let incoming = match parse_bytes(bytes.clone()) {
+            Ok(incoming) => incoming,
+            Err(e) => {
+                let id = best_effort_id(&bytes);
+                telemetry::refused_message("client");
+                tracing::warn!(id = ?id, error = %e.message(), "refused a malformed message from the client");
+                routed.to_client.push(parse_error_response(id.as_ref(), &e));
+                return routed;
+            }
+        };
+        match incoming {
+            Incoming::Message(m) => match self.client_message(m).await {
+                Step::Forward(b) => routed.to_server.push(b),
+                Step::ForwardCall(p) => {
+                    routed.forwarded_calls.push(p.id().clone());
+                    routed.to_server.push(p.into_bytes())
+                }
+                Step::Reply(b) => routed.to_client.push(b),
+                Step::Drop => {}
+            },
+            Incoming::Batch(messages) => {
+                // Evaluate element by element; forward the allowed ones as one batch (the
+                // original bytes when all are), answer the rest in one batch of our own.
+                let total = messages.len();
+                let mut forward = Vec::new();
+                let mut replies = Vec::new();
+                for m in messages {
+                    match self.client_message(m).await {
+                        Step::Forward(b) => forward.push(b),
+                        Step::ForwardCall(p) => {
+                            routed.forwarded_calls.push(p.id().clone());
+                            forward.push(p.into_bytes())
+                        }
+                        Step::Reply(b) => replies.push(b),
+                        Step::Drop => {}
+                    }
+                }
+                if forward.len() == total {
+                    routed.to_server.push(bytes);
+                } else if !forward.is_empty() {
+                    routed.to_server.push(join_batch(&forward));
+                }
+                if !replies.is_empty() {
+                    routed.to_client.push(join_batch(&replies));
+                }
+            }
+        }
+        routed
+    }
+
+    async fn client_message(&self, m: Message) -> Step {
+        if let Kind::Request { id, method } = m.kind() {
+            if let Some(refusal) = refuse_request_shape(id, method) {
+                return Step::Reply(refusal);
+            }
+            if self.state().requests.contains(id) {
+                tracing::warn!(%id, %method, "refused a request reusing an id still in flight");
+                return Step::Reply(error_response(
+                    Some(id),
+                    INVALID_REQUEST,
+                    &format!("request id {id} is already in flight; ids must be unique"),
+                    None,
+                ));
+            }
+        }
+        let request_id = match m.kind() {
+            Kind::Request { id, .. } => Some(id.clone()),
+            _ => None,
+        };
+        let step = self.route_client_message(m).await;
+        if let (Some(id), Step::Forward(_) | Step::ForwardCall(_)) = (request_id, &step) {
+            self.state().requests.insert(id);
+        }
+        step
+    }
+
+    async fn route_client_message(&self, m: Message) -> Step {
+        match m.kind().clone() {
+            Kind::Request { id, method } if method == TOOLS_CALL => self.tool_call(id, m).await,
+            Kind::Request { id, method } if is_disguised_tool_call(&method) => {
+                tracing::warn!(%method, "refused a method spelled like tools/call");
+                Step::Reply(error_response(
+                    Some(&id),
+                    INVALID_REQUEST,
+                    &format!(
+                        "method `{method}` is refused: it is a variant spelling of `tools/call`"
+                    ),
+                    None,
+                ))
+            }
+            Kind::Request { id, method } => {
+                let mut st = self.state();
+                if method == TOOLS_LIST {
+                    st.lists.insert(id);
+                } else if method == "initialize" {
+                    st.initialize = Some(id);
+                }
+                Step::Forward(m.raw().clone())
+            }
+            Kind::Notification { method }
+                if method == TOOLS_CALL || is_disguised_tool_call(&method) =>
+            {
+                // A tool call without an id can't be answered, so it can't be refused
+                // visibly either: drop it rather than let a server run it unchecked.
+                tracing::warn!(%method, "dropped a tools/call sent as a notification");
+                Step::Drop
+            }
+            Kind::Notification { method } => {
+                if method == "notifications/cancelled" {
+                    self.client_cancelled(&m).await;
+                }
+                Step::Forward(m.raw().clone())
+            }
+            Kind::Response { .. } => Step::Forward(m.raw().clone()),
+        }
+    }
+}
+
+/// `Tools/Call`, `tools/call\u00a0`, `tools//call`: spellings a lenient server might route
+/// to the tool handler but that would skip our exact-match check.
+fn is_disguised_tool_call(method: &str) -> bool {
+    let folded: String = method
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '/')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    method != TOOLS_CALL && (folded == TOOLS_CALL || folded.replace("//", "/") == TOOLS_CALL)
+}
+
+/// Refuses requests a server could match to the wrong thing: MCP method names are printable
+/// ASCII, and a fractional or exponent number id (`1.0`, `1e0`) equals an integer id for a
+/// JavaScript server, so its answer could be taken for another request's.
+fn refuse_request_shape(id: &Id, method: &str) -> Option<Bytes> {
+    if let Id::Number(n) = id
+        && !(n.is_i64() || n.is_u64())
+    {
+        return Some(error_response(
+            None,
+            INVALID_REQUEST,
+            &format!("request id {n} is refused: numeric ids must be integers"),
+            None,
+        ));
+    }
+    if method.is_empty() || !method.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Some(error_response(
+            Some(id),
+            INVALID_REQUEST,
+            "method names must be printable ASCII without spaces",
+            None,
+        ));
+    }
+    None
+}
+
+fn join_batch(items: &[Bytes]) -> Bytes {
+    let len = items.iter().map(Bytes::len).sum::<usize>() + items.len() + 1;
+    let mut out = BytesMut::with_capacity(len);
+    out.put_u8(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.put_u8(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.put_u8(b']');
+    out.freeze()
+}
