@@ -66,9 +66,14 @@ fn play(args: &Args) -> Result<(), String> {
         "  policy:  examples/policy.yaml (default deny, hidden delete_user, limits, a refund budget)\n"
     );
 
+    let audit = dir.join("audit.jsonl");
     let mut child = Command::new(&me)
         .args(["run", "--state", "memory", "--policy"])
         .arg(&policy)
+        .arg("--audit")
+        .arg(&audit)
+        .arg("--pin-file")
+        .arg(dir.join("pins.json"))
         .arg("--")
         .arg(&server)
         .env("TOOLGATE_LOG", "warn")
@@ -80,6 +85,9 @@ fn play(args: &Args) -> Result<(), String> {
     let result = session(&mut child);
     drop(child.stdin.take());
     let _ = child.wait();
+    if result.is_ok() {
+        show_audit(&me, &audit);
+    }
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
@@ -222,9 +230,19 @@ fn session(child: &mut Child) -> Result<(), String> {
         print_outcome(tool, args, what, &resp);
     }
     println!(
-        "\nEvery refused call above never reached the server. Try your own policy with `toolgate demo --policy FILE`."
+        "\nNo refused call above reached the server. Try your own policy with `toolgate demo --policy FILE`."
     );
     Ok(())
+}
+
+/// The audit trail the session left: a verified hash chain and a summary.
+fn show_audit(me: &std::path::Path, audit: &std::path::Path) {
+    println!("\nEvery decision above is in a hash-chained audit log:");
+    for args in [&["audit", "verify"][..], &["status", "--audit"][..]] {
+        println!("\n$ toolgate {} {}", args.join(" "), audit.display());
+        let _ = std::io::stdout().flush();
+        let _ = Command::new(me).args(args).arg(audit).status();
+    }
 }
 
 fn print_outcome(tool: &str, args: &Value, what: &str, resp: &Value) {
