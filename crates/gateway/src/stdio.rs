@@ -149,9 +149,12 @@ where
 
     let signals = Signals::new()?;
     let pid = child.id();
+    // Biased: once the agent closes stdin the child exits too, and both can be ready in the
+    // same poll; a clean goodbye must not be reported as the server dying.
     let ended = tokio::select! {
-        status = child.wait() => End::ChildExited(status),
+        biased;
         _ = &mut client_task => End::AgentClosed,
+        status = child.wait() => End::ChildExited(status),
         sig = signals.recv() => End::Signal(sig),
     };
 

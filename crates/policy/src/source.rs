@@ -231,6 +231,9 @@ impl<'a> Builder<'a, '_> {
                 self.refuse_anchor(anchor, pos);
                 self.refuse_tag(tag.is_some(), pos);
                 let mut entries: Vec<(Key, Node)> = Vec::new();
+                // Key → index, so duplicate detection stays linear on 10,000-tool policies.
+                let mut seen: std::collections::HashMap<String, usize> =
+                    std::collections::HashMap::new();
                 loop {
                     let (ev, sp) = self.next()?;
                     if matches!(ev, Event::MappingEnd) {
@@ -241,17 +244,18 @@ impl<'a> Builder<'a, '_> {
                     let (ev, sp) = self.next()?;
                     let value = self.node(ev, sp, depth + 1)?;
                     let Some(key) = key else { continue };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.text == key.text) {
+                    if let Some(&first) = seen.get(&key.text) {
                         self.diags.error_hint(
                             key.pos,
                             format!("duplicate key `{}`", key.text),
                             format!(
                                 "it is already defined at {}; merge the two entries",
-                                first.pos
+                                entries[first].0.pos
                             ),
                         );
                         continue;
                     }
+                    seen.insert(key.text.clone(), entries.len());
                     entries.push((key, value));
                 }
                 Ok(Node {

@@ -9,6 +9,7 @@
 //! Never part of the shipped `toolgate` binary.
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod client;
 pub mod paths;
 pub mod rpc;
