@@ -87,7 +87,9 @@ async fn two_gateways_sharing_redis_forward_exactly_the_global_limit() {
         .map(|log| spawn_gateway(&policy, &redis, &["--state-prefix", &prefix], log))
         .collect();
     for g in &gateways {
-        g.initialize("2025-06-18").await.unwrap();
+        g.initialize("2025-06-18")
+            .await
+            .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
     }
     // 200 calls in flight at once, 100 through each gateway.
     let calls = gateways
@@ -132,7 +134,9 @@ async fn concurrent_calls_against_one_sqlite_file_are_exact() {
         .map(|log| spawn_gateway(&policy, &state, &[], log))
         .collect();
     for g in &gateways {
-        g.initialize("2025-06-18").await.unwrap();
+        g.initialize("2025-06-18")
+            .await
+            .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
     }
     let calls = gateways
         .iter()
@@ -157,7 +161,9 @@ async fn spend_cap_600_600_minus500_300_passes_calls_1_and_4() {
     .unwrap();
     let log = dir.path().join("s.log");
     let g = spawn_gateway(&policy, "memory", &[], &log);
-    g.initialize("2025-06-18").await.unwrap();
+    g.initialize("2025-06-18")
+        .await
+        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
     let mut outcomes = Vec::new();
     for amount in [600, 600, -500, 300] {
         let r = g
@@ -196,7 +202,9 @@ async fn server_killed_mid_call_refunds_the_reservation() {
         .stderr(StderrMode::Capture)
         .spawn()
         .unwrap();
-    g.initialize("2025-06-18").await.unwrap();
+    g.initialize("2025-06-18")
+        .await
+        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
     let r = g.try_call_tool("slow", json!({"ms": 100})).await.unwrap();
     assert_eq!(r["error"]["code"], json!(-32603), "{r}");
     g.wait_exit().await.unwrap();
@@ -287,7 +295,9 @@ async fn store_outage(fail_mode: &str) -> (Vec<String>, String) {
     let url = format!("redis://127.0.0.1:{}/0", redis.port);
     let log = dir.path().join("s.log");
     let g = spawn_gateway(&policy, &url, &["--state-fail-mode", fail_mode], &log);
-    g.initialize("2025-06-18").await.unwrap();
+    g.initialize("2025-06-18")
+        .await
+        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
     let mut seen = Vec::new();
     let call = async |g: &StdioClient| {
         let r = g.call_tool("echo", json!({"text": "x"})).await;
@@ -346,7 +356,9 @@ async fn a_call_past_its_timeout_is_abandoned_refunded_and_its_late_answer_dropp
     .unwrap();
     let log = dir.path().join("s.log");
     let g = spawn_gateway(&policy, "memory", &["--call-timeout", "1"], &log);
-    g.initialize("2025-06-18").await.unwrap();
+    g.initialize("2025-06-18")
+        .await
+        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
     let started = Instant::now();
     let r = g.call_tool("slow", json!({"ms": 2500})).await;
     assert!(

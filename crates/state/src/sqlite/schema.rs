@@ -73,7 +73,23 @@ CREATE INDEX reservation_entries_counter ON reservation_entries (key, win);
 ";
 
 /// Opens (creating if needed) and migrates the database; returns it with the file's store id.
+///
+/// Retried while the file is busy: switching to WAL needs a moment alone with the file, and
+/// SQLite reports `SQLITE_BUSY` for that without calling the busy handler, so two gateways
+/// starting together on one file would otherwise race (seen in CI).
 pub(crate) fn open(path: &Path, busy_timeout: Duration) -> Result<(Connection, u64), StoreError> {
+    let deadline = std::time::Instant::now() + busy_timeout;
+    loop {
+        match open_once(path, busy_timeout) {
+            Err(StoreError::Unavailable { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn open_once(path: &Path, busy_timeout: Duration) -> Result<(Connection, u64), StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
             path: dir.to_path_buf(),
