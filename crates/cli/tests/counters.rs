@@ -70,9 +70,15 @@ fn kind(resp: &Value) -> &str {
         .unwrap_or("")
 }
 
-#[tokio::test]
-async fn two_gateways_sharing_redis_forward_exactly_the_global_limit() {
-    let Some(redis) = redis_url() else { return };
+async fn initialized(g: &StdioClient) {
+    g.initialize("2025-06-18")
+        .await
+        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
+}
+
+/// Two gateway processes on one store with a global limit of 50 on `echo`, 100 calls in
+/// flight through each at once. Returns every answer and how many calls reached the servers.
+async fn fleet_of_two(state: &str, extra: &[&str]) -> (Vec<Value>, usize) {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("p.yaml");
     std::fs::write(
@@ -80,74 +86,53 @@ async fn two_gateways_sharing_redis_forward_exactly_the_global_limit() {
         "tools:\n  echo:\n    rules:\n      - {name: fleet, action: allow, rate_limit: {max: 50, window: 3600}, scope: global}\n",
     )
     .unwrap();
-    let prefix = unique("tg-exact");
+    let state = state.replace("{dir}", &dir.path().display().to_string());
     let logs = [dir.path().join("a.log"), dir.path().join("b.log")];
     let gateways: Vec<StdioClient> = logs
         .iter()
-        .map(|log| spawn_gateway(&policy, &redis, &["--state-prefix", &prefix], log))
+        .map(|log| spawn_gateway(&policy, &state, extra, log))
         .collect();
     for g in &gateways {
-        g.initialize("2025-06-18")
-            .await
-            .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
+        initialized(g).await;
     }
-    // 200 calls in flight at once, 100 through each gateway.
     let calls = gateways
         .iter()
         .flat_map(|g| (0..100).map(move |i| g.call_tool("echo", json!({"text": format!("c{i}")}))));
     let answers = join_all(calls).await;
-    let allowed = answers
+    (answers, calls_seen(&logs[0]) + calls_seen(&logs[1]))
+}
+
+fn allowed(answers: &[Value]) -> usize {
+    answers
         .iter()
         .filter(|r| r["result"]["isError"] == json!(false))
-        .count();
+        .count()
+}
+
+#[tokio::test]
+async fn two_gateways_sharing_redis_forward_exactly_the_global_limit() {
+    let Some(redis) = redis_url() else { return };
+    let prefix = unique("tg-exact");
+    let (answers, seen) = fleet_of_two(&redis, &["--state-prefix", &prefix]).await;
     let limited: Vec<&Value> = answers
         .iter()
         .filter(|r| kind(r) == "rate_limited")
         .collect();
-    assert_eq!(allowed, 50);
+    assert_eq!(allowed(&answers), 50);
     assert_eq!(limited.len(), 150);
     assert!(limited.iter().all(|r| {
         r["result"]["_meta"]["dev.toolgate/decision"]["retry_after_s"]
             .as_u64()
             .is_some()
     }));
-    assert_eq!(
-        calls_seen(&logs[0]) + calls_seen(&logs[1]),
-        50,
-        "exactly 50 reached the servers"
-    );
+    assert_eq!(seen, 50, "exactly 50 reached the servers");
 }
 
 #[tokio::test]
 async fn concurrent_calls_against_one_sqlite_file_are_exact() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("p.yaml");
-    std::fs::write(
-        &policy,
-        "tools:\n  echo:\n    rules:\n      - {name: fleet, action: allow, rate_limit: {max: 50, window: 3600}, scope: global}\n",
-    )
-    .unwrap();
-    let state = format!("sqlite:{}", dir.path().join("state.db").display());
-    let logs = [dir.path().join("a.log"), dir.path().join("b.log")];
-    let gateways: Vec<StdioClient> = logs
-        .iter()
-        .map(|log| spawn_gateway(&policy, &state, &[], log))
-        .collect();
-    for g in &gateways {
-        g.initialize("2025-06-18")
-            .await
-            .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
-    }
-    let calls = gateways
-        .iter()
-        .flat_map(|g| (0..100).map(move |i| g.call_tool("echo", json!({"text": format!("c{i}")}))));
-    let answers = join_all(calls).await;
-    let allowed = answers
-        .iter()
-        .filter(|r| r["result"]["isError"] == json!(false))
-        .count();
-    assert_eq!(allowed, 50);
-    assert_eq!(calls_seen(&logs[0]) + calls_seen(&logs[1]), 50);
+    let (answers, seen) = fleet_of_two("sqlite:{dir}/state.db", &[]).await;
+    assert_eq!(allowed(&answers), 50);
+    assert_eq!(seen, 50);
 }
 
 #[tokio::test]
@@ -161,9 +146,7 @@ async fn spend_cap_600_600_minus500_300_passes_calls_1_and_4() {
     .unwrap();
     let log = dir.path().join("s.log");
     let g = spawn_gateway(&policy, "memory", &[], &log);
-    g.initialize("2025-06-18")
-        .await
-        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
+    initialized(&g).await;
     let mut outcomes = Vec::new();
     for amount in [600, 600, -500, 300] {
         let r = g
@@ -202,9 +185,7 @@ async fn server_killed_mid_call_refunds_the_reservation() {
         .stderr(StderrMode::Capture)
         .spawn()
         .unwrap();
-    g.initialize("2025-06-18")
-        .await
-        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
+    initialized(&g).await;
     let r = g.try_call_tool("slow", json!({"ms": 100})).await.unwrap();
     assert_eq!(r["error"]["code"], json!(-32603), "{r}");
     g.wait_exit().await.unwrap();
@@ -295,9 +276,7 @@ async fn store_outage(fail_mode: &str) -> (Vec<String>, String) {
     let url = format!("redis://127.0.0.1:{}/0", redis.port);
     let log = dir.path().join("s.log");
     let g = spawn_gateway(&policy, &url, &["--state-fail-mode", fail_mode], &log);
-    g.initialize("2025-06-18")
-        .await
-        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
+    initialized(&g).await;
     let mut seen = Vec::new();
     let call = async |g: &StdioClient| {
         let r = g.call_tool("echo", json!({"text": "x"})).await;
@@ -356,9 +335,7 @@ async fn a_call_past_its_timeout_is_abandoned_refunded_and_its_late_answer_dropp
     .unwrap();
     let log = dir.path().join("s.log");
     let g = spawn_gateway(&policy, "memory", &["--call-timeout", "1"], &log);
-    g.initialize("2025-06-18")
-        .await
-        .unwrap_or_else(|e| panic!("{e}; gateway stderr:\n{}", g.stderr_output()));
+    initialized(&g).await;
     let started = Instant::now();
     let r = g.call_tool("slow", json!({"ms": 2500})).await;
     assert!(
