@@ -43,12 +43,19 @@ struct Gateway {
 }
 
 fn gateway(policy: &str, state: &str, server_args: &[&str]) -> Gateway {
+    gateway_with(policy, &["--state", state], server_args)
+}
+
+/// `toolgate run RUN_ARGS --policy … -- example-server SERVER_ARGS`, stderr captured.
+fn gateway_with(policy: &str, run_args: &[&str], server_args: &[&str]) -> Gateway {
     let dir = tempfile::tempdir().unwrap();
     let policy_path = dir.path().join("policy.yaml");
     std::fs::write(&policy_path, policy).unwrap();
     let log = dir.path().join("server.log");
     let client = StdioClient::builder(TOOLGATE)
-        .args(["run", "--state", state, "--policy"])
+        .arg("run")
+        .args(run_args)
+        .arg("--policy")
         .arg(&policy_path)
         .arg("--")
         .arg(example_server_path())
@@ -464,26 +471,21 @@ async fn sigterm_is_forwarded_to_the_server_and_in_flight_calls_get_an_error() {
 #[tokio::test]
 async fn audit_log_records_every_decision_and_outcome_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("p.yaml");
-    std::fs::write(&policy, POLICY).unwrap();
     let audit = dir.path().join("audit.jsonl");
-    let client = StdioClient::builder(TOOLGATE)
-        .args([
-            "run",
+    let audit_arg = audit.to_str().unwrap();
+    let g = gateway_with(
+        POLICY,
+        &[
             "--state",
             "memory",
             "--audit-redact",
             "requestBody.token",
-            "--policy",
-        ])
-        .arg(&policy)
-        .arg("--audit")
-        .arg(&audit)
-        .arg("--")
-        .arg(example_server_path())
-        .stderr(StderrMode::Capture)
-        .spawn()
-        .unwrap();
+            "--audit",
+            audit_arg,
+        ],
+        &[],
+    );
+    let client = &g.client;
     client.initialize("2025-06-18").await.unwrap();
     client
         .call_tool(
@@ -674,26 +676,19 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn metrics_count_the_calls_made_and_parse_as_prometheus_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("p.yaml");
-    std::fs::write(&policy, POLICY).unwrap();
-    let client = StdioClient::builder(TOOLGATE)
-        .args([
-            "run",
+    let g = gateway_with(
+        POLICY,
+        &[
             "--state",
             "memory",
             "--audit",
             "off",
             "--admin",
             "127.0.0.1:0",
-            "--policy",
-        ])
-        .arg(&policy)
-        .arg("--")
-        .arg(example_server_path())
-        .stderr(StderrMode::Capture)
-        .spawn()
-        .unwrap();
+        ],
+        &[],
+    );
+    let client = &g.client;
     client.initialize("2025-06-18").await.unwrap();
     for _ in 0..3 {
         client.call_tool("echo", json!({"text": "x"})).await;
@@ -776,32 +771,23 @@ async fn audit_required_refuses_calls_when_the_log_cannot_be_written() {
         eprintln!("=== SKIPPED: no /dev/full on this system ===");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("p.yaml");
-    std::fs::write(&policy, POLICY).unwrap();
-    let log = dir.path().join("server.log");
-    let client = StdioClient::builder(TOOLGATE)
-        .args([
-            "run",
+    let g = gateway_with(
+        POLICY,
+        &[
             "--state",
             "memory",
             "--audit",
             "/dev/full",
             "--audit-required",
-            "--policy",
-        ])
-        .arg(&policy)
-        .arg("--")
-        .arg(example_server_path())
-        .env("TOOLGATE_TESTKIT_LOG", &log)
-        .stderr(StderrMode::Capture)
-        .spawn()
-        .unwrap();
+        ],
+        &[],
+    );
+    let (client, log) = (&g.client, &g.log);
     client.initialize("2025-06-18").await.unwrap();
     let resp = client
         .call_tool("echo", json!({"text": "MARKER-UNRECORDED"}))
         .await;
     assert_eq!(resp["result"]["isError"], json!(true), "{resp}");
     assert!(text(&resp).contains("--audit-required"), "{resp}");
-    assert!(!server_saw(&log, "MARKER-UNRECORDED"));
+    assert!(!server_saw(log, "MARKER-UNRECORDED"));
 }
