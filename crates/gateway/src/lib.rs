@@ -17,6 +17,7 @@ pub mod pins;
 pub mod policy_handle;
 pub mod stdio;
 pub mod telemetry;
+pub mod upstream;
 
 pub use audit_sink::AuditSink;
 pub use error::GatewayError;

@@ -1,0 +1,64 @@
+//! The server side of a session, whatever carries it: a child process on stdio
+//! ([`child`]) or a remote server over streamable HTTP / legacy HTTP+SSE ([`http`]).
+//!
+//! Every upstream is the same pair of queues ([`UpstreamConn`]), so the pipeline and the
+//! inbound transports never know which one they talk to. Failures the server never answered
+//! (a refused connection, an HTTP 5xx, a dropped stream) come back as JSON-RPC error
+//! responses for the request they hit, so the pipeline settles (refunds) them like any other
+//! "the tool did not run" answer.
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+use toolgate_mcp::{Frame, Id};
+
+/// How many messages each direction may queue before the sender waits.
+pub const QUEUE: usize = 1024;
+
+/// One MCP session with the server.
+pub struct UpstreamConn {
+    /// Messages for the server, already checked by the pipeline. Dropping the sender ends the
+    /// session politely (stdio: closes the child's stdin; HTTP: `DELETE` of the session).
+    pub to_server: mpsc::Sender<Bytes>,
+    /// Messages from the server, framed: one over the size cap arrives as
+    /// [`Frame::TooLong`].
+    pub from_server: mpsc::Receiver<FromServer>,
+    /// Resolves once, when the session with the server is over, saying why.
+    pub ended: oneshot::Receiver<UpstreamEnd>,
+}
+
+/// A message from the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FromServer {
+    pub frame: Frame,
+    /// The client request this message belongs to, when the transport knows it (HTTP: the
+    /// request whose POST response stream carried it). Inbound HTTP uses it to put a
+    /// server→client request on the right response stream.
+    pub related: Option<Id>,
+}
+
+impl FromServer {
+    pub fn unrelated(frame: Frame) -> FromServer {
+        FromServer {
+            frame,
+            related: None,
+        }
+    }
+}
+
+/// Why a session with the server ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpstreamEnd {
+    /// We closed it (the agent went away) and the server let go cleanly.
+    Closed {
+        /// The child's exit code, for stdio servers.
+        exit_code: Option<i32>,
+    },
+    /// The server went away on its own, or can no longer be reached.
+    Failed {
+        /// What happened, for the agent and the log ("the MCP server exited (status 3)",
+        /// "upstream http://…/mcp answered 404: session expired").
+        message: String,
+        /// The child's exit code, for stdio servers.
+        exit_code: Option<i32>,
+    },
+}
