@@ -20,8 +20,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run an MCP server (after `--`) behind the policy, speaking MCP on stdin/stdout.
-    Run(commands::run::Args),
+    /// Run an MCP server (after `--`) behind the policy, for an agent on stdin/stdout or
+    /// for many agents over HTTP (`--listen`).
+    Run(Box<commands::run::Args>),
     /// Watch the gateway judge a scripted agent session against the example server.
     Demo(commands::demo::Args),
     /// Connect to a server, classify its tools and print a policy scaffold (or a report).
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
     match cli.command {
-        Command::Run(args) => commands::run::run(args),
+        Command::Run(args) => commands::run::run(*args),
         Command::Demo(args) => commands::demo::run(&args),
         Command::Scan(args) => commands::scan::run(args),
         Command::Pin(args) => commands::pin::run(args),

@@ -16,6 +16,8 @@ pub enum GatewayError {
     NoCommand,
     #[error("policy `{path}` could not be loaded:\n{details}")]
     Policy { path: String, details: String },
+    #[error("this server speaks MCP only in sessions (stdio servers need `initialize`)")]
+    Stateless,
     #[error("I/O error on {what}: {source}")]
     Io {
         what: &'static str,
@@ -33,6 +35,7 @@ impl GatewayError {
             GatewayError::NoCommand => 2,
             GatewayError::Policy { .. } => 1,
             GatewayError::Io { .. } => 1,
+            GatewayError::Stateless => 1,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod policy_decide;
 pub mod policy_file;
 pub mod policy_fmt;
 pub mod run;
+pub mod run_http;
 pub mod scan;
 pub mod state;
 pub mod status;

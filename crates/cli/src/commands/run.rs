@@ -1,5 +1,6 @@
 //! `toolgate run --policy FILE [--identity NAME] [--state SPEC] -- COMMAND…`: the gateway in
-//! front of a stdio MCP server.
+//! front of a stdio MCP server, for one agent on stdin/stdout, or for many over HTTP with
+//! `--listen ADDR` (see [`super::run_http`]).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -7,8 +8,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use toolgate_audit::{ArgsMode, AuditKey, AuditLog, AuditOptions, FsyncPolicy, SigningOptions};
+use toolgate_gateway::sessions::{SessionFactory, new_session_id};
 use toolgate_gateway::stdio::{self, StdioOptions};
-use toolgate_gateway::{AuditSink, FailMode, Interceptor, PolicyHandle, SessionInfo};
+use toolgate_gateway::upstream;
+use toolgate_gateway::{FailMode, PolicyHandle, SessionInfo};
 use toolgate_state::{StoreOptions, SystemClock, open_store_with_options};
 
 #[derive(clap::Args)]
@@ -61,6 +64,8 @@ pub struct Args {
     /// Serve `/metrics`, `/healthz` and `/readyz` on this address (e.g. 127.0.0.1:9464).
     #[arg(long, env = "TOOLGATE_ADMIN", value_name = "ADDR")]
     admin: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    pub(crate) http: super::run_http::HttpArgs,
     /// The MCP server to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     command: Vec<OsString>,
@@ -92,10 +97,17 @@ pub fn run(args: Args) -> ExitCode {
     // threads cost more than it bought (toolgate-bench: p50 added 135 → 113 µs, p99 203 →
     // 153 µs, 12 → 9.6 context switches per call). SQLite and the audit writer have their
     // own threads; blocking stdin/stdout reads use tokio's blocking pool either way.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // Many HTTP sessions do use every core.
+    let runtime = if args.http.listen.is_some() {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("toolgate: cannot start the async runtime: {e}");
@@ -108,140 +120,26 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
+/// What every session shares, set up before the first message.
+pub(crate) struct Shared {
+    pub factory: SessionFactory,
+    pub upstream_up: Arc<std::sync::atomic::AtomicBool>,
+    pub max_message_bytes: usize,
+    pub call_timeout: Option<std::time::Duration>,
+}
+
 async fn serve(args: Args) -> i32 {
-    let policy = match PolicyHandle::load(&args.policy) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("toolgate: {e}");
-            return e.exit_code();
-        }
+    let (shared, admin_task) = match prepare(&args).await {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    let store_options = StoreOptions {
-        key_prefix: args.state_prefix.clone(),
-        ..StoreOptions::default()
+    let watcher = shared.factory.policy.watch();
+    let audit = shared.factory.audit.clone();
+    let code = if args.http.listen.is_some() {
+        super::run_http::serve(&args.http, &shared, &args.identity, &args.command).await
+    } else {
+        serve_stdio(&args, &shared).await
     };
-    let store =
-        match open_store_with_options(&args.state, Arc::new(SystemClock), &store_options).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!(
-                    "toolgate: cannot open the counter store `{}`: {e}",
-                    args.state
-                );
-                return 1;
-            }
-        };
-    let session = SessionInfo {
-        identity: args.identity.clone(),
-        session_id: new_session_id(),
-    };
-    tracing::info!(
-        policy = %args.policy.display(),
-        version = policy.current().version(),
-        state = %store.describe(),
-        identity = %session.identity,
-        session = %session.session_id,
-        "toolgate starting"
-    );
-    let server_name = args
-        .command
-        .first()
-        .map(|c| {
-            std::path::Path::new(c)
-                .file_name()
-                .map_or_else(|| c.to_string_lossy(), |f| f.to_string_lossy())
-                .into_owned()
-        })
-        .unwrap_or_default();
-    let audit = match open_audit(&args) {
-        Ok(a) => a,
-        Err(message) => {
-            eprintln!("toolgate: {message}");
-            return 1;
-        }
-    };
-    let pins = match args.pin_file.as_deref() {
-        Some("off") => None,
-        other => {
-            let path = other.map(PathBuf::from).unwrap_or_else(|| {
-                args.policy
-                    .parent()
-                    .unwrap_or(std::path::Path::new("."))
-                    .join("toolgate.pins.json")
-            });
-            match toolgate_gateway::pins::Pins::open(path) {
-                Ok(p) => Some(Arc::new(p)),
-                Err(message) => {
-                    eprintln!("toolgate: {message}");
-                    return 1;
-                }
-            }
-        }
-    };
-    let upstream_up = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let admin_task = match args.admin {
-        None => None,
-        Some(addr) => {
-            let metrics = match toolgate_gateway::admin::install_metrics() {
-                Ok(m) => m,
-                Err(message) => {
-                    eprintln!("toolgate: {message}");
-                    return 1;
-                }
-            };
-            let state = toolgate_gateway::admin::AdminState {
-                metrics,
-                policy: policy.clone(),
-                audit: audit.clone(),
-                audit_required: args.audit_required,
-                upstream_up: upstream_up.clone(),
-            };
-            match toolgate_gateway::admin::serve(addr, state).await {
-                Ok((bound, task)) => {
-                    tracing::info!(
-                        "admin listening on http://{bound} (/metrics, /healthz, /readyz)"
-                    );
-                    Some(task)
-                }
-                Err(message) => {
-                    eprintln!("toolgate: {message}");
-                    return 1;
-                }
-            }
-        }
-    };
-    let watcher = policy.watch();
-    let mut interceptor = Interceptor::new(policy, store, session.clone()).with_fail_mode(
-        match args.state_fail_mode {
-            FailModeArg::Closed => FailMode::Closed,
-            FailModeArg::Open => FailMode::Open,
-        },
-    );
-    if let Some(pins) = pins {
-        interceptor = interceptor.with_pins(pins);
-    }
-    if let Some(handle) = &audit {
-        interceptor = interceptor.with_audit(AuditSink::new(
-            handle.clone(),
-            args.audit_required,
-            &session.identity,
-            &session.session_id,
-            "stdio",
-            &server_name,
-        ));
-    }
-    let interceptor = Arc::new(interceptor);
-    let result = stdio::run(
-        interceptor,
-        StdioOptions {
-            command: args.command,
-            max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(usize::MAX),
-            call_timeout: (args.call_timeout > 0)
-                .then(|| std::time::Duration::from_secs(args.call_timeout)),
-            upstream_up,
-        },
-    )
-    .await;
     watcher.abort();
     if let Some(task) = admin_task {
         task.abort();
@@ -252,6 +150,122 @@ async fn serve(args: Args) -> i32 {
             eprintln!("toolgate: closing the audit log: {e}");
         }
     }
+    code
+}
+
+async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<()>>), i32> {
+    let policy = PolicyHandle::load(&args.policy).map_err(|e| {
+        eprintln!("toolgate: {e}");
+        e.exit_code()
+    })?;
+    let store_options = StoreOptions {
+        key_prefix: args.state_prefix.clone(),
+        ..StoreOptions::default()
+    };
+    let store = open_store_with_options(&args.state, Arc::new(SystemClock), &store_options)
+        .await
+        .map_err(|e| {
+            eprintln!(
+                "toolgate: cannot open the counter store `{}`: {e}",
+                args.state
+            );
+            1
+        })?;
+    tracing::info!(
+        policy = %args.policy.display(),
+        version = policy.current().version(),
+        state = %store.describe(),
+        "toolgate starting"
+    );
+    let fail = |message: String| {
+        eprintln!("toolgate: {message}");
+        1
+    };
+    let audit = open_audit(args).map_err(fail)?;
+    let pins = match args.pin_file.as_deref() {
+        Some("off") => None,
+        other => {
+            let path = other.map(PathBuf::from).unwrap_or_else(|| {
+                args.policy
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("toolgate.pins.json")
+            });
+            Some(Arc::new(
+                toolgate_gateway::pins::Pins::open(path).map_err(fail)?,
+            ))
+        }
+    };
+    let upstream_up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let admin_task = match args.admin {
+        None => None,
+        Some(addr) => {
+            let metrics = toolgate_gateway::admin::install_metrics().map_err(fail)?;
+            let state = toolgate_gateway::admin::AdminState {
+                metrics,
+                policy: policy.clone(),
+                audit: audit.clone(),
+                audit_required: args.audit_required,
+                upstream_up: upstream_up.clone(),
+            };
+            let (bound, task) = toolgate_gateway::admin::serve(addr, state)
+                .await
+                .map_err(fail)?;
+            tracing::info!("admin listening on http://{bound} (/metrics, /healthz, /readyz)");
+            Some(task)
+        }
+    };
+    let factory = SessionFactory {
+        policy,
+        store,
+        fail_mode: match args.state_fail_mode {
+            FailModeArg::Closed => FailMode::Closed,
+            FailModeArg::Open => FailMode::Open,
+        },
+        pins,
+        audit,
+        audit_required: args.audit_required,
+        server_name: server_name(&args.command),
+    };
+    Ok((
+        Shared {
+            factory,
+            upstream_up,
+            max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(usize::MAX),
+            call_timeout: (args.call_timeout > 0)
+                .then(|| std::time::Duration::from_secs(args.call_timeout)),
+        },
+        admin_task,
+    ))
+}
+
+/// One agent on stdin/stdout, one server.
+async fn serve_stdio(args: &Args, shared: &Shared) -> i32 {
+    let session = SessionInfo {
+        identity: args.identity.clone(),
+        groups: Vec::new(),
+        session_id: new_session_id(),
+    };
+    tracing::info!(identity = %session.identity, session = %session.session_id, "stdio session");
+    let interceptor = Arc::new(shared.factory.interceptor(session, "stdio"));
+    let result = match upstream::child::spawn(&args.command, shared.max_message_bytes) {
+        Ok(child) => {
+            stdio::run(
+                interceptor,
+                stdio::Upstream {
+                    conn: child.conn,
+                    pid: child.pid,
+                },
+                StdioOptions {
+                    max_message_bytes: shared.max_message_bytes,
+                    call_timeout: shared.call_timeout,
+                    upstream_up: shared.upstream_up.clone(),
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     match result {
         Ok(outcome) => {
             if let Some(m) = outcome.message {
@@ -266,21 +280,17 @@ async fn serve(args: Args) -> i32 {
     }
 }
 
-/// A session id unique to this run: scope-`session` counters must not carry over between
-/// runs that share a SQLite file.
-fn new_session_id() -> String {
-    let mut bytes = [0u8; 16];
-    let from_os = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
-    if from_os.is_err() {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        bytes[..16].copy_from_slice(&now.to_le_bytes());
-        bytes[0] ^= std::process::id() as u8;
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The server's program name, for audit records.
+fn server_name(command: &[OsString]) -> String {
+    command
+        .first()
+        .map(|c| {
+            std::path::Path::new(c)
+                .file_name()
+                .map_or_else(|| c.to_string_lossy(), |f| f.to_string_lossy())
+                .into_owned()
+        })
+        .unwrap_or_default()
 }
 
 /// Opens the audit log `--audit` names (default: the data dir; `off` disables it). When the

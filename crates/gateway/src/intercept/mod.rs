@@ -39,6 +39,8 @@ enum Answer {
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
     pub identity: String,
+    /// The caller's groups (from the policy's `identities`, or a JWT claim), for grants.
+    pub groups: Vec<std::sync::Arc<str>>,
     pub session_id: String,
 }
 
@@ -49,6 +51,9 @@ pub struct Routed {
     pub to_client: Vec<Bytes>,
     /// Tool calls forwarded by this frame (the transport times them).
     pub forwarded_calls: Vec<Id>,
+    /// Every request forwarded by this frame, tool calls included (an HTTP transport waits
+    /// for their answers on the request's own response stream).
+    pub forwarded_requests: Vec<Id>,
 }
 
 /// One message's fate.
@@ -148,6 +153,11 @@ impl Interceptor {
         self.state().calls.len()
     }
 
+    /// The ids of the tool calls forwarded and not yet answered.
+    pub fn in_flight_ids(&self) -> Vec<Id> {
+        self.state().calls.keys().cloned().collect()
+    }
+
     /// Handles one frame from the agent.
     pub async fn from_client(&self, frame: Frame) -> Routed {
         let mut routed = Routed::default();
@@ -176,7 +186,7 @@ impl Interceptor {
             }
         };
         match incoming {
-            Incoming::Message(m) => match self.client_message(m).await {
+            Incoming::Message(m) => match self.client_message(m, &mut routed).await {
                 Step::Forward(b) => routed.to_server.push(b),
                 Step::ForwardCall(p) => {
                     routed.forwarded_calls.push(p.id().clone());
@@ -192,7 +202,7 @@ impl Interceptor {
                 let mut forward = Vec::new();
                 let mut replies = Vec::new();
                 for m in messages {
-                    match self.client_message(m).await {
+                    match self.client_message(m, &mut routed).await {
                         Step::Forward(b) => forward.push(b),
                         Step::ForwardCall(p) => {
                             routed.forwarded_calls.push(p.id().clone());
@@ -215,7 +225,7 @@ impl Interceptor {
         routed
     }
 
-    async fn client_message(&self, m: Message) -> Step {
+    async fn client_message(&self, m: Message, routed: &mut Routed) -> Step {
         if let Kind::Request { id, method } = m.kind() {
             if let Some(refusal) = refuse_request_shape(id, method) {
                 return Step::Reply(refusal);
@@ -236,7 +246,8 @@ impl Interceptor {
         };
         let step = self.route_client_message(m).await;
         if let (Some(id), Step::Forward(_) | Step::ForwardCall(_)) = (request_id, &step) {
-            self.state().requests.insert(id);
+            self.state().requests.insert(id.clone());
+            routed.forwarded_requests.push(id);
         }
         step
     }

@@ -7,6 +7,8 @@
 //! responses for the request they hit, so the pipeline settles (refunds) them like any other
 //! "the tool did not run" answer.
 
+pub mod child;
+
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use toolgate_mcp::{Frame, Id};
@@ -61,4 +63,42 @@ pub enum UpstreamEnd {
         /// The child's exit code, for stdio servers.
         exit_code: Option<i32>,
     },
+}
+
+/// How to reach the server, once per session.
+#[derive(Clone)]
+pub enum UpstreamSpec {
+    /// A stdio server started for each session.
+    Command {
+        command: Vec<std::ffi::OsString>,
+        max_message_bytes: usize,
+    },
+}
+
+impl UpstreamSpec {
+    /// Opens a new session with the server. For a child process, also its pid.
+    pub async fn connect(&self) -> Result<(UpstreamConn, Option<u32>), crate::GatewayError> {
+        match self {
+            UpstreamSpec::Command {
+                command,
+                max_message_bytes,
+            } => child::spawn(command, *max_message_bytes).map(|c| (c.conn, c.pid)),
+        }
+    }
+
+    /// Whether stateless (2026-07-28) requests can be forwarded as they are. A stdio
+    /// server expects the `initialize` handshake, so requests without one are refused with
+    /// -32022 and the list of revisions it does speak: the client falls back to a session.
+    pub fn stateless(&self) -> bool {
+        match self {
+            UpstreamSpec::Command { .. } => false,
+        }
+    }
+
+    /// A connection for stateless requests (see [`UpstreamSpec::stateless`]).
+    pub async fn connect_stateless(&self) -> Result<UpstreamConn, crate::GatewayError> {
+        match self {
+            UpstreamSpec::Command { .. } => Err(crate::GatewayError::Stateless),
+        }
+    }
 }

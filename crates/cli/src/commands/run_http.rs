@@ -1,0 +1,125 @@
+//! `toolgate run --listen ADDR …`: many agents over HTTP (streamable HTTP at `/mcp`, legacy
+//! HTTP+SSE at `/sse`), each session with its own upstream session.
+
+use std::ffi::OsString;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use toolgate_gateway::http::{ConnLimits, HttpFront, HttpOptions, OriginPolicy, tls_acceptor};
+use toolgate_gateway::upstream::UpstreamSpec;
+
+use super::run::Shared;
+
+#[derive(clap::Args)]
+pub struct HttpArgs {
+    /// Serve agents over HTTP instead of stdio: `PORT` (loopback) or `HOST:PORT`. Endpoints:
+    /// `/mcp` (streamable HTTP), `/sse` + `/message` (legacy HTTP+SSE).
+    #[arg(long, env = "TOOLGATE_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// A browser origin allowed to call (`https://app.example.com`); repeatable. Loopback
+    /// origins are allowed while listening on loopback.
+    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+    pub allowed_origins: Vec<String>,
+    /// TLS certificate chain (PEM) for `--listen`.
+    #[arg(long, requires = "tls_key", value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM) for `--listen`.
+    #[arg(long, requires = "tls_cert", value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
+    /// Most HTTP sessions open at once.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_sessions: usize,
+    /// End a session unused for this many seconds (with no stream open).
+    #[arg(long, default_value_t = 1800, value_name = "SECONDS")]
+    pub session_idle: u64,
+    /// Listen on a non-loopback address although no credentials are configured: anyone who
+    /// can connect is then `--identity`.
+    #[arg(long)]
+    pub allow_unauthenticated: bool,
+}
+
+/// `PORT` means loopback; a host must be given to listen anywhere else.
+fn listen_addr(spec: &str) -> Result<SocketAddr, String> {
+    if let Ok(port) = spec.parse::<u16>() {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    spec.parse::<SocketAddr>()
+        .map_err(|_| format!("--listen {spec:?}: expected PORT or HOST:PORT (e.g. 127.0.0.1:8787)"))
+}
+
+pub async fn serve(args: &HttpArgs, shared: &Shared, identity: &str, command: &[OsString]) -> i32 {
+    let fail = |message: String| {
+        eprintln!("toolgate: {message}");
+        2
+    };
+    let Some(spec) = args.listen.as_deref() else {
+        return fail("--listen is required for HTTP".into());
+    };
+    let addr = match listen_addr(spec) {
+        Ok(a) => a,
+        Err(m) => return fail(m),
+    };
+    let loopback = addr.ip().is_loopback();
+    if !loopback && !args.allow_unauthenticated {
+        return fail(format!(
+            "refusing to listen on {addr} without credentials: configure `identities` (API keys) or `auth.jwt` in the policy, or pass --allow-unauthenticated"
+        ));
+    }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match tls_acceptor(cert, key) {
+            Ok(t) => Some(t),
+            Err(m) => return fail(m),
+        },
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let front = HttpFront::new(
+        HttpOptions {
+            max_message_bytes: shared.max_message_bytes,
+            call_timeout: shared.call_timeout,
+            origins: OriginPolicy {
+                allowed: args.allowed_origins.clone(),
+                allow_loopback: loopback,
+            },
+            max_sessions: args.max_sessions,
+            session_idle: Duration::from_secs(args.session_idle.max(1)),
+            default_identity: identity.to_owned(),
+            ..HttpOptions::default()
+        },
+        shared.factory.clone(),
+        UpstreamSpec::Command {
+            command: command.to_vec(),
+            max_message_bytes: shared.max_message_bytes,
+        },
+    );
+    let (bound, server) = match front.serve(addr, tls, ConnLimits::default()).await {
+        Ok(s) => s,
+        Err(m) => return fail(m),
+    };
+    // On stderr whatever the log level: scripts and tests read the bound port from it.
+    eprintln!("toolgate: listening on {scheme}://{bound}/mcp (legacy SSE: {scheme}://{bound}/sse)");
+    let signal = wait_for_signal().await;
+    eprintln!(
+        "toolgate: stopping (signal {signal}); ending {} session(s)",
+        front.session_count()
+    );
+    front.close_all("toolgate is shutting down").await;
+    server.abort();
+    0
+}
+
+async fn wait_for_signal() -> i32 {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        // No signal handlers: serve until killed.
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => 2,
+        _ = term.recv() => 15,
+    }
+}

@@ -1,0 +1,243 @@
+//! MCP over HTTP for agents: the streamable HTTP transport at `/mcp` (sessions, and the
+//! stateless 2026-07-28 revision), the legacy HTTP+SSE transport at `/sse` + `/message`,
+//! and the OAuth protected-resource metadata (RFC 9728).
+//!
+//! Each session gets its own pipeline and its own upstream session ([`UpstreamSpec`]), bound
+//! to the identity that opened it. Every request passes [`guard`] first: origin check,
+//! credentials, size and time limits.
+
+// Checks return the refusal itself as their error: it is built only for refused requests,
+// and boxing it would buy nothing on the path that matters.
+#![allow(clippy::result_large_err)]
+
+mod guard;
+mod legacy;
+mod listener;
+mod session;
+mod sse;
+mod stateless;
+mod streamable;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use tokio::task::JoinHandle;
+use toolgate_mcp::Id;
+
+pub use guard::OriginPolicy;
+pub use listener::{ConnLimits, tls_acceptor};
+pub use session::Owner;
+
+use crate::intercept::SessionInfo;
+use crate::sessions::{SessionFactory, new_session_id};
+use crate::upstream::UpstreamSpec;
+use guard::refuse;
+use session::HttpSession;
+
+pub const SESSION_HEADER: &str = "mcp-session-id";
+
+pub struct HttpOptions {
+    pub max_message_bytes: usize,
+    /// Abandon (and refund) calls the server hasn't answered after this long.
+    pub call_timeout: Option<Duration>,
+    pub origins: OriginPolicy,
+    pub max_sessions: usize,
+    /// A session nobody used for this long, with no stream open, is ended.
+    pub session_idle: Duration,
+    /// Time allowed to send a request body.
+    pub body_timeout: Duration,
+    /// Who is calling when no credentials are configured (loopback use).
+    pub default_identity: String,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            max_message_bytes: toolgate_mcp::DEFAULT_MAX_MESSAGE_SIZE,
+            call_timeout: None,
+            origins: OriginPolicy::default(),
+            max_sessions: 10_000,
+            session_idle: Duration::from_secs(30 * 60),
+            body_timeout: Duration::from_secs(30),
+            default_identity: "local".into(),
+        }
+    }
+}
+
+pub struct HttpFront {
+    pub opts: HttpOptions,
+    factory: SessionFactory,
+    upstream: UpstreamSpec,
+    sessions: Mutex<HashMap<String, Arc<HttpSession>>>,
+    me: Weak<HttpFront>,
+}
+
+impl HttpFront {
+    pub fn new(opts: HttpOptions, factory: SessionFactory, upstream: UpstreamSpec) -> Arc<Self> {
+        Arc::new_cyclic(|me| HttpFront {
+            opts,
+            factory,
+            upstream,
+            sessions: Mutex::new(HashMap::new()),
+            me: me.clone(),
+        })
+    }
+
+    pub fn router(self: &Arc<Self>) -> Router {
+        Router::new()
+            .route(
+                "/mcp",
+                post(streamable::post)
+                    .get(streamable::get)
+                    .delete(streamable::delete),
+            )
+            .route("/sse", get(legacy::open))
+            .route("/message", post(legacy::message))
+            .with_state(self.clone())
+    }
+
+    /// Serves on `addr` until the returned task is aborted; also ends idle sessions.
+    pub async fn serve(
+        self: &Arc<Self>,
+        addr: std::net::SocketAddr,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+        limits: ConnLimits,
+    ) -> Result<(std::net::SocketAddr, JoinHandle<()>), String> {
+        let (bound, server) = listener::serve(addr, self.router(), tls, limits).await?;
+        let reaper = self.reap_idle_sessions();
+        let task = tokio::spawn(async move {
+            let _ = server.await;
+            reaper.abort();
+        });
+        Ok((bound, task))
+    }
+
+    pub fn session_count(&self) -> usize {
+        self.table().len()
+    }
+
+    /// Ends every session (shutdown): in-flight calls are refunded and answered.
+    pub async fn close_all(&self, why: &str) {
+        let all: Vec<_> = self.table().drain().map(|(_, s)| s).collect();
+        for s in all {
+            s.close(why).await;
+        }
+    }
+
+    fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
+        self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Who is calling.
+    async fn caller(&self, _headers: &HeaderMap) -> Result<Owner, Response> {
+        Ok(Owner {
+            identity: Arc::from(self.opts.default_identity.as_str()),
+            groups: Vec::new(),
+        })
+    }
+
+    /// The session a request names, if it exists and belongs to the caller.
+    fn session_for(&self, sid: &HeaderValue, owner: &Owner) -> Result<Arc<HttpSession>, Response> {
+        let sid = sid.to_str().unwrap_or("");
+        let Some(session) = self.table().get(sid).cloned() else {
+            return Err(refuse(
+                StatusCode::NOT_FOUND,
+                "unknown or expired session; start a new one with `initialize`",
+            ));
+        };
+        if session.owner.identity != owner.identity {
+            tracing::warn!(session = %session.id, owner = %session.owner.identity, caller = %owner.identity, "refused a request on another identity's session");
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "this session belongs to another identity",
+            ));
+        }
+        Ok(session)
+    }
+
+    async fn new_session(&self, owner: Owner, legacy: bool) -> Result<Arc<HttpSession>, Response> {
+        if self.session_count() >= self.opts.max_sessions {
+            return Err(refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!("too many sessions (limit {})", self.opts.max_sessions),
+            ));
+        }
+        let (conn, _pid) = self.upstream.connect().await.map_err(|e| {
+            tracing::error!(error = %e, "could not open an upstream session");
+            refuse(
+                StatusCode::BAD_GATEWAY,
+                &format!("could not reach the MCP server: {e}"),
+            )
+        })?;
+        let id = new_session_id();
+        let info = SessionInfo {
+            identity: owner.identity.to_string(),
+            groups: owner.groups.clone(),
+            session_id: id.clone(),
+        };
+        let transport = if legacy { "http+sse" } else { "http" };
+        let interceptor = Arc::new(self.factory.interceptor(info, transport));
+        let me = self.me.clone();
+        let session =
+            HttpSession::start(id.clone(), owner, interceptor, conn, legacy, move |sid| {
+                if let Some(front) = me.upgrade() {
+                    front.table().remove(sid);
+                }
+            });
+        tracing::info!(session = %id, identity = %session.owner.identity, transport, "session started");
+        self.table().insert(id, session.clone());
+        Ok(session)
+    }
+
+    async fn end_session(&self, session: &HttpSession, why: &str) {
+        self.table().remove(&session.id);
+        session.close(why).await;
+        tracing::info!(session = %session.id, reason = why, "session ended");
+    }
+
+    /// Abandons forwarded calls at `--call-timeout` (their counters are refunded).
+    fn time_calls(&self, session: &Arc<HttpSession>, calls: Vec<Id>) {
+        let Some(after) = self.opts.call_timeout else {
+            return;
+        };
+        for id in calls {
+            let session = Arc::downgrade(session);
+            tokio::spawn(async move {
+                tokio::time::sleep(after).await;
+                let Some(session) = session.upgrade() else {
+                    return;
+                };
+                if let Some(error) = session.interceptor.expire(&id, after).await {
+                    session.deliver(error, None).await;
+                }
+            });
+        }
+    }
+
+    fn reap_idle_sessions(self: &Arc<Self>) -> JoinHandle<()> {
+        let me = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                let Some(front) = me.upgrade() else { return };
+                let idle: Vec<_> = front
+                    .table()
+                    .values()
+                    .filter(|s| s.idle_for(front.opts.session_idle))
+                    .cloned()
+                    .collect();
+                for s in idle {
+                    front
+                        .end_session(&s, "the session was idle for too long")
+                        .await;
+                }
+            }
+        })
+    }
+}

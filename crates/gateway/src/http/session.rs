@@ -1,0 +1,354 @@
+//! One agent's MCP session over HTTP: its pipeline, its upstream session, and the routing of
+//! the server's messages onto the agent's open response streams.
+//!
+//! Streamable HTTP has no single stream back to the agent: each POST that carries requests
+//! gets its own response (JSON or SSE) that must end with those requests' answers, and the
+//! optional GET stream carries the rest. A pump task runs every server message through the
+//! pipeline and then [`HttpSession::deliver`]s it: an answer goes to the POST that asked;
+//! a server request or notification goes to the POST whose stream carried it upstream when
+//! known, else to the GET stream, else to any open POST stream, else waits (bounded) for a
+//! GET stream to open. A legacy HTTP+SSE session has one stream for everything.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use toolgate_mcp::{Frame, Id};
+
+use crate::intercept::Interceptor;
+use crate::upstream::{UpstreamConn, UpstreamEnd};
+
+/// Messages waiting for a GET stream to open; past this the oldest are dropped.
+const BACKLOG: usize = 256;
+/// Messages queued for one response stream before the pump waits for the agent to read.
+const STREAM_QUEUE: usize = 64;
+
+/// Who a session belongs to: every request on it must come from the same identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub identity: Arc<str>,
+    pub groups: Vec<Arc<str>>,
+}
+
+pub struct HttpSession {
+    pub id: String,
+    pub owner: Owner,
+    pub interceptor: Arc<Interceptor>,
+    /// `None` once the session is closed.
+    to_server: Mutex<Option<mpsc::Sender<Bytes>>>,
+    routes: Mutex<Routes>,
+    last_active: Mutex<Instant>,
+    /// A legacy HTTP+SSE session: every message goes to its one stream.
+    pub legacy: bool,
+    pump: Mutex<Option<JoinHandle<()>>>,
+    /// Set when the upstream session ended on its own; later requests get this message.
+    ended: Mutex<Option<String>>,
+}
+
+#[derive(Default)]
+struct Routes {
+    /// Open POST response streams, by the request ids they are waiting for.
+    waiting: HashMap<Id, mpsc::Sender<Bytes>>,
+    stream: Option<mpsc::Sender<Bytes>>,
+    backlog: VecDeque<Bytes>,
+}
+
+/// What the router needs to know about a message going to the agent.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Envelope {
+    /// Answers to these request ids.
+    Answer(Vec<Id>),
+    /// A request or notification from the server.
+    Other,
+}
+
+impl HttpSession {
+    /// Starts the session's pump over `upstream`. `on_end` runs once, when the upstream
+    /// session ends by itself (the caller removes the session from its table).
+    pub fn start(
+        id: String,
+        owner: Owner,
+        interceptor: Arc<Interceptor>,
+        upstream: UpstreamConn,
+        legacy: bool,
+        on_end: impl FnOnce(&str) + Send + 'static,
+    ) -> Arc<HttpSession> {
+        let UpstreamConn {
+            to_server,
+            mut from_server,
+            ended,
+        } = upstream;
+        let session = Arc::new(HttpSession {
+            id,
+            owner,
+            interceptor,
+            to_server: Mutex::new(Some(to_server)),
+            routes: Mutex::new(Routes::default()),
+            last_active: Mutex::new(Instant::now()),
+            legacy,
+            pump: Mutex::new(None),
+            ended: Mutex::new(None),
+        });
+        // The pump holds a weak reference: dropping the session from the table (DELETE,
+        // idle expiry) must free it even while the upstream is still connected.
+        let weak = Arc::downgrade(&session);
+        let pump = tokio::spawn(async move {
+            while let Some(message) = from_server.recv().await {
+                let Some(session) = weak.upgrade() else {
+                    return;
+                };
+                let routed = session.interceptor.from_server(message.frame).await;
+                for b in routed.to_client {
+                    session.deliver(b, message.related.as_ref()).await;
+                }
+            }
+            let why = match ended.await {
+                Ok(UpstreamEnd::Failed { message, .. }) => message,
+                Ok(UpstreamEnd::Closed { .. }) => "the upstream session closed".to_owned(),
+                Err(_) => "the upstream connection was lost".to_owned(),
+            };
+            let Some(session) = weak.upgrade() else {
+                return;
+            };
+            tracing::warn!(session = %session.id, reason = %why, "upstream session ended");
+            for error in session.interceptor.fail_in_flight(&why).await {
+                session.deliver(error, None).await;
+            }
+            *lock(&session.ended) = Some(why);
+            session.close_streams();
+            on_end(&session.id);
+        });
+        *lock(&session.pump) = Some(pump);
+        session
+    }
+
+    /// Why the upstream session ended, if it did.
+    pub fn ended(&self) -> Option<String> {
+        lock(&self.ended).clone()
+    }
+
+    pub fn touch(&self) {
+        *lock(&self.last_active) = Instant::now();
+    }
+
+    /// Idle for longer than `limit`, with no stream open.
+    pub fn idle_for(&self, limit: Duration) -> bool {
+        let routes = lock(&self.routes);
+        let streams_open = routes.waiting.values().any(|tx| !tx.is_closed())
+            || routes.stream.as_ref().is_some_and(|tx| !tx.is_closed());
+        !streams_open && lock(&self.last_active).elapsed() > limit
+    }
+
+    /// Sends checked messages to the server. False once the session is closed.
+    pub async fn send_upstream(&self, messages: Vec<Bytes>) -> bool {
+        let Some(tx) = lock(&self.to_server).clone() else {
+            return messages.is_empty();
+        };
+        for m in messages {
+            if tx.send(m).await.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A response stream for a POST waiting on `ids`; register before forwarding, so an
+    /// answer can't arrive first.
+    pub fn wait_for(&self, ids: &[Id]) -> mpsc::Receiver<Bytes> {
+        let (tx, rx) = mpsc::channel(STREAM_QUEUE);
+        let mut routes = lock(&self.routes);
+        for id in ids {
+            routes.waiting.insert(id.clone(), tx.clone());
+        }
+        rx
+    }
+
+    /// Forgets the POST stream waiting on `ids` (its agent went away, or it finished).
+    pub fn stop_waiting(&self, ids: &[Id]) {
+        let mut routes = lock(&self.routes);
+        for id in ids {
+            routes.waiting.remove(id);
+        }
+    }
+
+    /// Opens the session's standalone stream (GET, or the legacy `/sse`), replacing an
+    /// older one, and hands it what waited for it.
+    pub fn open_stream(&self) -> mpsc::Receiver<Bytes> {
+        let (tx, rx) = mpsc::channel(STREAM_QUEUE.max(BACKLOG));
+        let mut routes = lock(&self.routes);
+        while let Some(b) = routes.backlog.pop_front() {
+            if tx.try_send(b).is_err() {
+                break;
+            }
+        }
+        routes.stream = Some(tx);
+        rx
+    }
+
+    /// Puts a message for the agent on the right stream (see the module docs).
+    pub async fn deliver(&self, message: Bytes, related: Option<&Id>) {
+        let target = {
+            let mut routes = lock(&self.routes);
+            match envelope(&message) {
+                Envelope::Answer(ids) if !self.legacy => {
+                    let mut target = None;
+                    for id in &ids {
+                        if let Some(tx) = routes.waiting.remove(id) {
+                            target.get_or_insert(tx);
+                        }
+                    }
+                    target.or_else(|| routes.stream.clone())
+                }
+                Envelope::Other if !self.legacy => related
+                    .and_then(|id| routes.waiting.get(id).cloned())
+                    .filter(|tx| !tx.is_closed())
+                    .or_else(|| routes.stream.clone().filter(|tx| !tx.is_closed()))
+                    .or_else(|| routes.waiting.values().find(|tx| !tx.is_closed()).cloned()),
+                _ => routes.stream.clone(),
+            }
+        };
+        match target {
+            Some(tx) => {
+                if let Err(mpsc::error::SendError(message)) = tx.send(message).await {
+                    // The agent closed that stream: keep the message for its next stream.
+                    self.keep(message);
+                }
+            }
+            None => self.keep(message),
+        }
+    }
+
+    /// Puts a server request or notification on the standalone stream (or keeps it for
+    /// the next one): for a POST whose client only takes JSON.
+    pub fn deliver_elsewhere(&self, message: Bytes) {
+        let stream = lock(&self.routes).stream.clone();
+        match stream {
+            Some(tx) => {
+                if let Err(e) = tx.try_send(message) {
+                    self.keep(e.into_inner());
+                }
+            }
+            None => self.keep(message),
+        }
+    }
+
+    fn keep(&self, message: Bytes) {
+        let mut routes = lock(&self.routes);
+        if routes.backlog.len() == BACKLOG {
+            routes.backlog.pop_front();
+            tracing::warn!(session = %self.id, "no stream open to the agent; dropped the oldest waiting message");
+        }
+        routes.backlog.push_back(message);
+    }
+
+    /// Ends the session: the upstream session is closed (a child gets its stdin closed, an
+    /// HTTP upstream a DELETE), in-flight calls are refunded and answered with `why`.
+    pub async fn close(&self, why: &str) {
+        lock(&self.to_server).take();
+        for error in self.interceptor.fail_in_flight(why).await {
+            self.deliver(error, None).await;
+        }
+        self.close_streams();
+    }
+
+    fn close_streams(&self) {
+        let mut routes = lock(&self.routes);
+        routes.waiting.clear();
+        routes.stream = None;
+    }
+}
+
+impl Drop for HttpSession {
+    fn drop(&mut self) {
+        if let Some(pump) = lock(&self.pump).take() {
+            pump.abort();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Routing tables stay consistent across a panic elsewhere: keep serving.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[derive(Deserialize)]
+struct Shape {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    method: Option<IgnoredAny>,
+}
+
+/// Classifies a message (or batch) going to the agent. Everything here was produced or
+/// checked by the pipeline, so a shallow read is enough.
+pub fn envelope(message: &[u8]) -> Envelope {
+    let answer_id = |s: Shape| match (s.method, s.id) {
+        (None, Some(id)) => Id::from_value(&id),
+        _ => None,
+    };
+    let first = message.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        let Ok(items) = serde_json::from_slice::<Vec<Shape>>(message) else {
+            return Envelope::Other;
+        };
+        let ids: Vec<Id> = items.into_iter().filter_map(answer_id).collect();
+        return if ids.is_empty() {
+            Envelope::Other
+        } else {
+            Envelope::Answer(ids)
+        };
+    }
+    match serde_json::from_slice::<Shape>(message)
+        .ok()
+        .and_then(answer_id)
+    {
+        Some(id) => Envelope::Answer(vec![id]),
+        None => Envelope::Other,
+    }
+}
+
+/// The frame for a request body: the cap applies to HTTP bodies as to stdio lines.
+pub fn frame_of(body: Bytes, max: usize) -> Frame {
+    if body.len() > max {
+        let keep = body.len().min(toolgate_mcp::framing::TOO_LONG_PREFIX);
+        Frame::TooLong {
+            prefix: body.slice(..keep),
+        }
+    } else {
+        Frame::Message(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Envelope, envelope};
+    use toolgate_mcp::Id;
+
+    #[test]
+    fn answers_and_server_messages_are_told_apart() {
+        let n = |i: i64| Id::Number(i.into());
+        assert_eq!(
+            envelope(br#"{"jsonrpc":"2.0","id":3,"result":{}}"#),
+            Envelope::Answer(vec![n(3)])
+        );
+        assert_eq!(
+            envelope(br#"{"jsonrpc":"2.0","id":"a","method":"elicitation/create","params":{}}"#),
+            Envelope::Other
+        );
+        assert_eq!(
+            envelope(br#"{"jsonrpc":"2.0","method":"notifications/progress"}"#),
+            Envelope::Other
+        );
+        assert_eq!(
+            envelope(
+                br#" [{"jsonrpc":"2.0","id":1,"result":{}},{"jsonrpc":"2.0","id":2,"error":{}}]"#
+            ),
+            Envelope::Answer(vec![n(1), n(2)])
+        );
+    }
+}
