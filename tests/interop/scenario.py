@@ -5,6 +5,7 @@
     scenario.py --mode gateway -- toolgate run --policy P --state memory -- mcp-server-everything stdio
     scenario.py --mode direct  -- mcp-server-everything stdio
     scenario.py --mode list    -- mcp-server-everything stdio      # print the server's tools
+    scenario.py --mode gateway --url http://127.0.0.1:8787/mcp [--transport sse] [--header 'Authorization: Bearer K']
 
 The server command line comes after `--`; this script does not know whether toolgate is in
 the middle except through `--mode`, which says what to expect:
@@ -36,6 +37,9 @@ from typing import Any
 import anyio
 import mcp.types as types
 from mcp import Client, ClientSession, StdioServerParameters, stdio_client
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
 
 # Tool names of the pinned server-everything (tests/interop/package.json). A new version that
@@ -82,6 +86,26 @@ TOTAL_TIMEOUT_S = 25.0
 def dump(model: Any) -> Any:
     """What the client saw, as JSON (wire field names)."""
     return model.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+class Target:
+    """Where the client connects: a server command on stdio, or a URL (streamable HTTP, or the
+    legacy HTTP+SSE transport), with extra request headers such as an API key."""
+
+    def __init__(self, command: list[str], url: str | None, transport: str, headers: dict[str, str]) -> None:
+        self.command = command
+        self.url = url
+        self.transport = transport
+        self.headers = headers
+
+    def connect(self) -> Any:
+        """A fresh transport context manager yielding (read, write)."""
+        if self.url is None:
+            params = StdioServerParameters(command=self.command[0], args=self.command[1:], env=dict(os.environ))
+            return stdio_client(params)
+        if self.transport == "sse":
+            return sse_client(self.url, headers=self.headers)
+        return streamable_http_client(self.url, http_client=create_mcp_http_client(headers=self.headers))
 
 
 class Scenario:
@@ -177,9 +201,8 @@ class Scenario:
             self.check("unknown tool" in err["message"].lower(), f"{label}: expected 'Unknown tool' in {err['message']!r}")
 
     # ---- the scenario -----------------------------------------------------------------------
-    async def run(self, command: list[str]) -> None:
-        params = StdioServerParameters(command=command[0], args=command[1:], env=dict(os.environ))
-        async with stdio_client(params) as (read, write):
+    async def run(self, target: Target) -> None:
+        async with target.connect() as (read, write):
             async with ClientSession(
                 read,
                 write,
@@ -379,12 +402,11 @@ class Scenario:
         s["late_progress_notifications"] = self.notifications.count("notifications/progress")
 
 
-async def auto_connect(sc: Scenario, command: list[str]) -> None:
+async def auto_connect(sc: Scenario, target: Target) -> None:
     """A second connection the way the SDK's high-level `mcp.Client` makes it by default
     (mode "auto"): it probes `server/discover` (2026-07-28) first and falls back to the
     `initialize` handshake when the server doesn't know the method."""
-    params = StdioServerParameters(command=command[0], args=command[1:], env=dict(os.environ))
-    async with Client(params, read_timeout_seconds=CALL_TIMEOUT_S) as client:
+    async with Client(target.connect(), read_timeout_seconds=CALL_TIMEOUT_S) as client:
         listed = await client.list_tools()
         names = [t.name for t in listed.tools]
         echo = await client.call_tool(ECHO, {"message": "auto mode"})
@@ -414,26 +436,31 @@ async def auto_connect(sc: Scenario, command: list[str]) -> None:
     )
 
 
-async def main_async(sc: Scenario, command: list[str]) -> None:
+async def main_async(sc: Scenario, target: Target) -> None:
     with anyio.fail_after(TOTAL_TIMEOUT_S):
-        await sc.run(command)
+        await sc.run(target)
         if sc.mode != "list":
-            await auto_connect(sc, command)
+            await auto_connect(sc, target)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mode", choices=["gateway", "direct", "list"], required=True)
+    ap.add_argument("--url", help="connect over HTTP to this URL instead of starting a command")
+    ap.add_argument("--transport", choices=["http", "sse"], default="http", help="with --url: streamable HTTP or legacy SSE")
+    ap.add_argument("--header", action="append", default=[], help="with --url: 'Name: value', repeatable")
     ap.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]: the MCP server (or toolgate run ...)")
     ns = ap.parse_args()
     command = ns.command[1:] if ns.command[:1] == ["--"] else ns.command
-    if not command:
-        ap.error("give the server command after --")
+    if not command and ns.url is None:
+        ap.error("give the server command after --, or --url")
+    headers = dict(h.split(":", 1) for h in ns.header)
+    target = Target(command, ns.url, ns.transport, {k.strip(): v.strip() for k, v in headers.items()})
 
     sc = Scenario(ns.mode)
     started = time.monotonic()
     try:
-        anyio.run(main_async, sc, command)
+        anyio.run(main_async, sc, target)
     except BaseException as e:  # noqa: BLE001 - report everything, including timeouts and exception groups
         detail = "".join(traceback.format_exception(e)).rstrip()
         sc.check(False, f"scenario aborted: {type(e).__name__}: {e}\n{detail}")

@@ -187,11 +187,12 @@ impl Run {
     }
 }
 
-fn run_scenario(peers: &Peers, mode: &str, server: &[OsString]) -> Run {
+/// Runs the scenario in `mode`; `target` is `-- COMMAND…` or `--url URL …`.
+fn run_scenario(peers: &Peers, mode: &str, target: &[OsString]) -> Run {
     let mut child = Command::new(&peers.python)
         .arg(&peers.scenario)
-        .args(["--mode", mode, "--"])
-        .args(server)
+        .args(["--mode", mode])
+        .args(target)
         .env("NO_COLOR", "1")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .stdin(Stdio::null())
@@ -249,16 +250,21 @@ fn direct_command(peers: &Peers) -> Vec<OsString> {
     ]
 }
 
-fn gateway_command(peers: &Peers, policy: &Path) -> Vec<OsString> {
-    let mut cmd: Vec<OsString> = vec![
-        TOOLGATE.into(),
+/// `run --policy P --state memory`: the gateway's options, before `--listen` or `--`.
+fn gateway_args(policy: &Path) -> Vec<OsString> {
+    vec![
         "run".into(),
         "--policy".into(),
         policy.into(),
         "--state".into(),
         "memory".into(),
-        "--".into(),
-    ];
+    ]
+}
+
+fn gateway_command(peers: &Peers, policy: &Path) -> Vec<OsString> {
+    let mut cmd: Vec<OsString> = vec![TOOLGATE.into()];
+    cmd.extend(gateway_args(policy));
+    cmd.push("--".into());
     cmd.extend(direct_command(peers));
     cmd
 }
@@ -282,6 +288,55 @@ fn decision(step: &Value) -> &Value {
     &step["outcome"]["result"]["_meta"]["dev.toolgate/decision"]
 }
 
+/// How the agent reaches the gateway in one run of the transport matrix.
+#[derive(Clone, Copy, Debug)]
+enum Front {
+    Stdio,
+    StreamableHttp,
+    LegacySse,
+}
+
+/// The gateway scenario over `front`; for HTTP fronts the gateway is started here, listening
+/// on a free loopback port, with server-everything (stdio) behind it.
+fn run_through(peers: &Peers, policy: &Path, front: Front) -> Run {
+    let mut args: Vec<OsString> = Vec::new();
+    let listening = match front {
+        Front::Stdio => {
+            args.push("--".into());
+            args.extend(gateway_command(peers, policy));
+            None
+        }
+        Front::StreamableHttp | Front::LegacySse => {
+            let mut cmd = std::process::Command::new(TOOLGATE);
+            cmd.args(gateway_args(policy))
+                .args(["--listen", "127.0.0.1:0", "--"])
+                .args(direct_command(peers));
+            let g = toolgate_testkit::listening::ListeningGateway::start(cmd)
+                .unwrap_or_else(|e| panic!("interop {front:?}: {e}"));
+            match front {
+                Front::LegacySse => args.extend([
+                    "--transport".into(),
+                    "sse".into(),
+                    "--url".into(),
+                    g.url("/sse").into(),
+                ]),
+                _ => args.extend(["--url".into(), g.mcp_url().into()]),
+            }
+            Some(g)
+        }
+    };
+    let mut run = run_scenario(peers, "gateway", &args);
+    if let Some(g) = listening {
+        run.stderr.push_str("\n--- gateway stderr ---\n");
+        run.stderr.push_str(&g.stderr());
+    }
+    run
+}
+
+/// The transport matrix: the same scenario directly over stdio and through toolgate with
+/// the agent on stdio, streamable HTTP and legacy HTTP+SSE (server-everything on stdio behind
+/// it). Every gateway run must match the direct one wherever the policy allows, and enforce
+/// it everywhere else.
 #[test]
 fn server_everything_through_toolgate_matches_direct_and_enforces_the_policy() {
     let Some(peers) = peers_or_skip("server_everything_through_toolgate") else {
@@ -289,19 +344,42 @@ fn server_everything_through_toolgate_matches_direct_and_enforces_the_policy() {
     };
     let dir = tempfile::tempdir().unwrap();
     let policy = write_policy(dir.path(), INTEROP_POLICY);
+    let fronts = [Front::Stdio, Front::StreamableHttp, Front::LegacySse];
 
-    // Both runs at once: each takes a few seconds, mostly waiting on the server.
-    let (direct, through) = std::thread::scope(|s| {
-        let direct = s.spawn(|| run_scenario(&peers, "direct", &direct_command(&peers)));
-        let through =
-            s.spawn(|| run_scenario(&peers, "gateway", &gateway_command(&peers, &policy)));
-        (direct.join().unwrap(), through.join().unwrap())
+    // All runs at once: each takes a few seconds, mostly waiting on the server.
+    let (direct, gateways) = std::thread::scope(|s| {
+        let direct =
+            s.spawn(|| run_scenario(&peers, "direct", &with_dashes(direct_command(&peers))));
+        let gateways: Vec<_> = fronts
+            .iter()
+            .map(|&front| {
+                let (peers, policy) = (&peers, &policy);
+                s.spawn(move || run_through(peers, policy, front))
+            })
+            .collect();
+        (
+            direct.join().unwrap(),
+            gateways
+                .into_iter()
+                .map(|g| g.join().unwrap())
+                .collect::<Vec<_>>(),
+        )
     });
+    for (front, through) in fronts.iter().zip(&gateways) {
+        check_against_direct(&direct, through, *front);
+    }
+}
+
+fn with_dashes(command: Vec<OsString>) -> Vec<OsString> {
+    std::iter::once("--".into()).chain(command).collect()
+}
+
+fn check_against_direct(direct: &Run, through: &Run, front: Front) {
     let d = direct.ok("direct run");
-    let g = through.ok("through toolgate");
+    let g = through.ok(&format!("through toolgate ({front:?})"));
     let ctx = || {
         format!(
-            "\n=== direct ===\n{}\n=== through toolgate ===\n{}",
+            "\n(agent on {front:?})\n=== direct ===\n{}\n=== through toolgate ({front:?}) ===\n{}",
             direct.describe(),
             through.describe()
         )
@@ -504,7 +582,11 @@ fn scenario_notices_a_gateway_that_enforces_nothing() {
         // Allows everything but gzip-file-as-resource, which would fetch a URL.
         "version: \"1\"\ndefault: allow\ntools:\n  gzip-file-as-resource: {rules: [{action: deny, reason: no}]}\n",
     );
-    let run = run_scenario(&peers, "gateway", &gateway_command(&peers, &policy));
+    let run = run_scenario(
+        &peers,
+        "gateway",
+        &with_dashes(gateway_command(&peers, &policy)),
+    );
     assert!(
         !run.success,
         "the scenario passed an allow-all gateway:\n{}",

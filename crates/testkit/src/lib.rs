@@ -4,6 +4,7 @@
 //!   utilities), run by the `toolgate-example-server` binary or in process via [`serve`].
 //! - [`client`]: [`StdioClient`], a test client that drives a child process over stdio with
 //!   bounded waits and scriptable answers to server→client requests.
+//! - [`listening::ListeningGateway`]: a `toolgate run --listen` process on a free port.
 //! - [`example_server_path`]: where the built server binary is, for other crates' tests.
 //!
 //! Never part of the shipped `toolgate` binary.
@@ -11,6 +12,7 @@
 
 pub mod bench;
 pub mod client;
+pub mod listening;
 pub mod paths;
 pub mod rpc;
 pub mod server;

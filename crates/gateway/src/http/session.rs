@@ -54,6 +54,9 @@ pub struct HttpSession {
 struct Routes {
     /// Open POST response streams, by the request ids they are waiting for.
     waiting: HashMap<Id, mpsc::Sender<Bytes>>,
+    /// Progress tokens of waiting requests (JSON text of the token → request id): progress
+    /// must travel on its request's stream, or it can arrive after the answer and be lost.
+    progress: HashMap<String, Id>,
     stream: Option<mpsc::Sender<Bytes>>,
     backlog: VecDeque<Bytes>,
 }
@@ -63,8 +66,8 @@ struct Routes {
 pub enum Envelope {
     /// Answers to these request ids.
     Answer(Vec<Id>),
-    /// A request or notification from the server.
-    Other,
+    /// A request or notification from the server, with the progress token it names.
+    Other { progress: Option<String> },
 }
 
 impl HttpSession {
@@ -158,12 +161,15 @@ impl HttpSession {
     }
 
     /// A response stream for a POST waiting on `ids`; register before forwarding, so an
-    /// answer can't arrive first.
-    pub fn wait_for(&self, ids: &[Id]) -> mpsc::Receiver<Bytes> {
+    /// answer can't arrive first. `progress` is the request's progress token, if it has one.
+    pub fn wait_for(&self, ids: &[Id], progress: Option<String>) -> mpsc::Receiver<Bytes> {
         let (tx, rx) = mpsc::channel(STREAM_QUEUE);
         let mut routes = lock(&self.routes);
         for id in ids {
             routes.waiting.insert(id.clone(), tx.clone());
+        }
+        if let (Some(token), [id]) = (progress, ids) {
+            routes.progress.insert(token, id.clone());
         }
         rx
     }
@@ -174,6 +180,7 @@ impl HttpSession {
         for id in ids {
             routes.waiting.remove(id);
         }
+        routes.progress.retain(|_, id| !ids.contains(id));
     }
 
     /// Opens the session's standalone stream (GET, or the legacy `/sse`), replacing an
@@ -202,13 +209,30 @@ impl HttpSession {
                             target.get_or_insert(tx);
                         }
                     }
+                    routes.progress.retain(|_, id| !ids.contains(id));
                     target.or_else(|| routes.stream.clone())
                 }
-                Envelope::Other if !self.legacy => related
-                    .and_then(|id| routes.waiting.get(id).cloned())
-                    .filter(|tx| !tx.is_closed())
-                    .or_else(|| routes.stream.clone().filter(|tx| !tx.is_closed()))
-                    .or_else(|| routes.waiting.values().find(|tx| !tx.is_closed()).cloned()),
+                // The request it belongs to, when known; else the one request waiting (a
+                // server asks mid-call about the call in progress); else the GET stream.
+                Envelope::Other { progress } if !self.legacy => {
+                    let open = |tx: &mpsc::Sender<Bytes>| !tx.is_closed();
+                    let by_id = |id: &Id| routes.waiting.get(id).filter(|tx| open(tx)).cloned();
+                    let mut waiting = routes.waiting.values().filter(|tx| open(tx));
+                    let only = match (waiting.next(), waiting.next()) {
+                        (Some(tx), None) => Some(tx.clone()),
+                        _ => None,
+                    };
+                    related
+                        .and_then(by_id)
+                        .or_else(|| {
+                            progress
+                                .and_then(|t| routes.progress.get(&t))
+                                .and_then(by_id)
+                        })
+                        .or(only)
+                        .or_else(|| routes.stream.clone().filter(open))
+                        .or_else(|| routes.waiting.values().find(|tx| open(tx)).cloned())
+                }
                 _ => routes.stream.clone(),
             }
         };
@@ -282,34 +306,61 @@ struct Shape {
     id: Option<serde_json::Value>,
     #[serde(default)]
     method: Option<IgnoredAny>,
+    #[serde(default)]
+    params: Option<ParamsShape>,
+}
+
+#[derive(Deserialize)]
+struct ParamsShape {
+    #[serde(default, rename = "progressToken")]
+    progress_token: Option<serde_json::Value>,
 }
 
 /// Classifies a message (or batch) going to the agent. Everything here was produced or
 /// checked by the pipeline, so a shallow read is enough.
 pub fn envelope(message: &[u8]) -> Envelope {
-    let answer_id = |s: Shape| match (s.method, s.id) {
-        (None, Some(id)) => Id::from_value(&id),
-        _ => None,
+    let other = |s: Option<Shape>| Envelope::Other {
+        progress: s
+            .and_then(|s| s.params)
+            .and_then(|p| p.progress_token)
+            .map(|t| t.to_string()),
     };
     let first = message.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'[') {
         let Ok(items) = serde_json::from_slice::<Vec<Shape>>(message) else {
-            return Envelope::Other;
+            return other(None);
         };
         let ids: Vec<Id> = items.into_iter().filter_map(answer_id).collect();
         return if ids.is_empty() {
-            Envelope::Other
+            other(None)
         } else {
             Envelope::Answer(ids)
         };
     }
-    match serde_json::from_slice::<Shape>(message)
-        .ok()
-        .and_then(answer_id)
-    {
-        Some(id) => Envelope::Answer(vec![id]),
-        None => Envelope::Other,
+    match serde_json::from_slice::<Shape>(message) {
+        Ok(s) if s.method.is_none() && s.id.is_some() => match answer_id(s) {
+            Some(id) => Envelope::Answer(vec![id]),
+            None => other(None),
+        },
+        Ok(s) => other(Some(s)),
+        Err(_) => other(None),
     }
+}
+
+fn answer_id(s: Shape) -> Option<Id> {
+    match (s.method, s.id) {
+        (None, Some(id)) => Id::from_value(&id),
+        _ => None,
+    }
+}
+
+/// The progress token a client request asks progress for (`params._meta.progressToken`), as
+/// JSON text, to match the server's `notifications/progress` with.
+pub fn progress_token(params: Option<&serde_json::Value>) -> Option<String> {
+    params?
+        .get("_meta")?
+        .get("progressToken")
+        .map(|t| t.to_string())
 }
 
 /// The frame for a request body: the cap applies to HTTP bodies as to stdio lines.
@@ -338,11 +389,15 @@ mod tests {
         );
         assert_eq!(
             envelope(br#"{"jsonrpc":"2.0","id":"a","method":"elicitation/create","params":{}}"#),
-            Envelope::Other
+            Envelope::Other { progress: None }
         );
         assert_eq!(
-            envelope(br#"{"jsonrpc":"2.0","method":"notifications/progress"}"#),
-            Envelope::Other
+            envelope(
+                br#"{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":7,"progress":1}}"#
+            ),
+            Envelope::Other {
+                progress: Some("7".into())
+            }
         );
         assert_eq!(
             envelope(

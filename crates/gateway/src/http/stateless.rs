@@ -60,6 +60,10 @@ impl Head {
         }
     }
 
+    pub fn params(&self) -> Option<&Value> {
+        self.params.as_ref()
+    }
+
     fn meta_version(&self) -> Option<&str> {
         self.params
             .as_ref()?

@@ -17,7 +17,7 @@ use toolgate_mcp::wire::{INTERNAL_ERROR, error_response};
 use toolgate_mcp::{Id, ProtocolVersion};
 
 use super::guard::{accepts, check_json_content, json_response, read_body, refuse};
-use super::session::{Envelope, HttpSession, envelope, frame_of};
+use super::session::{Envelope, HttpSession, envelope, frame_of, progress_token};
 use super::{HttpFront, SESSION_HEADER, sse, stateless};
 
 pub async fn post(State(front): State<Arc<HttpFront>>, headers: HeaderMap, body: Body) -> Response {
@@ -45,13 +45,13 @@ pub async fn post(State(front): State<Arc<HttpFront>>, headers: HeaderMap, body:
         Ok(b) => b,
         Err(r) => return r,
     };
+    let head = stateless::Head::read(&body);
     let (session, created) = match headers.get(SESSION_HEADER) {
         Some(sid) => match front.session_for(sid, &owner) {
             Ok(s) => (s, false),
             Err(r) => return r,
         },
         None => {
-            let head = stateless::Head::read(&body);
             if head.method.as_deref() == Some("initialize") {
                 match front.new_session(owner, false).await {
                     Ok(s) => (s, true),
@@ -73,7 +73,7 @@ pub async fn post(State(front): State<Arc<HttpFront>>, headers: HeaderMap, body:
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;
     let ids = routed.forwarded_requests.clone();
-    let rx = (!ids.is_empty()).then(|| session.wait_for(&ids));
+    let rx = (!ids.is_empty()).then(|| session.wait_for(&ids, progress_token(head.params())));
     front.time_calls(&session, routed.forwarded_calls);
     if !session.send_upstream(routed.to_server).await {
         session.stop_waiting(&ids);
@@ -138,13 +138,13 @@ async fn answer(
                         break;
                     }
                 }
-                Envelope::Other if sse_ok => {
+                Envelope::Other { .. } if sse_ok => {
                     // Switch to a stream: the client is told as it happens.
                     let first: Vec<Bytes> = answers.into_iter().chain([message]).collect();
                     return sse::response(events(first, rx, pending, guard), None);
                 }
                 // A JSON-only client: the server's requests go to its GET stream.
-                Envelope::Other => session.deliver_elsewhere(message),
+                Envelope::Other { .. } => session.deliver_elsewhere(message),
             }
         }
         drop(guard);
