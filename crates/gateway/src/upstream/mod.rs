@@ -8,6 +8,9 @@
 //! "the tool did not run" answer.
 
 pub mod child;
+pub mod http;
+mod legacy;
+mod sse;
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
