@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         args,
         identity: "alice",
         session: "session-1",
+        groups: &[],
     };
     let small_args: &'static serde_json::Value = Box::leak(Box::new(small_args));
     let full_args: &'static serde_json::Value = Box::leak(Box::new(full_args));

@@ -2,21 +2,27 @@
 //!
 //! Exact tool names go into a hash map; hidden names into a set plus a short list of globs;
 //! every rule gets a stable counter id so counters survive a reload that keeps rule names.
+//! Identities and grants are compiled by [`crate::access`].
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::access::{Access, Caller, CompiledGrant};
 use crate::diagnostics::Pos;
 use crate::fmt::to_native_yaml;
 use crate::glob::Glob;
-use crate::model::{Action, Amount, Condition, DefaultAction, Policy, Scope, WILDCARD, Window};
+use crate::model::{
+    Action, Amount, Condition, DefaultAction, Policy, Rule, Scope, WILDCARD, Window,
+};
 
 /// Identifies the rule that produced (part of) a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleRef {
-    /// Tool entry the rule belongs to (`*` for the catch-all).
+    /// Tool entry the rule belongs to (`*` for the catch-all). A grant's rules have
+    /// `grant:NAME/TOOL` (`grant#N/TOOL` for the N-th grant when unnamed), where TOOL is the
+    /// name or glob the grant's `rules` key gives.
     pub entry: Arc<str>,
     /// 0-based position within the entry.
     pub index: usize,
@@ -66,8 +72,54 @@ pub struct CompiledPolicy {
     hide_exact: HashSet<String>,
     hide_globs: Vec<Glob>,
     pub(crate) default: DefaultAction,
+    /// `None` when the policy has no `grants` section (no grant gate).
+    pub(crate) grants: Option<Vec<CompiledGrant>>,
+    pub(crate) access: Access,
     version: String,
-    source: Policy,
+    pub(crate) source: Policy,
+}
+
+/// Compiles one ordered rule list; `entry` names it in rule refs and automatic counter ids.
+pub(crate) fn compile_rules(entry: &str, rules: &[Rule]) -> Vec<CompiledRule> {
+    let entry_name: Arc<str> = Arc::from(entry);
+    rules
+        .iter()
+        .enumerate()
+        .map(|(index, r)| {
+            let name = r.name.as_deref().map(Arc::from);
+            let rule = RuleRef {
+                entry: entry_name.clone(),
+                index,
+                name,
+                pos: r.pos,
+            };
+            let auto_counter: Arc<str> = Arc::from(format!("{entry}/{}", rule.label()).as_str());
+            let limits = r
+                .limits
+                .iter()
+                .enumerate()
+                .map(|(li, l)| CompiledLimit {
+                    counter: match &l.counter {
+                        Some(c) => Arc::from(c.as_str()),
+                        None if li == 0 => auto_counter.clone(),
+                        None => Arc::from(format!("{auto_counter}/{}", li + 1).as_str()),
+                    },
+                    amount: l.amount.clone(),
+                    max: l.max,
+                    window: l.window,
+                    scope: l.scope,
+                })
+                .collect();
+            CompiledRule {
+                rule,
+                action: r.action,
+                when: r.when.clone(),
+                reason: r.reason.as_deref().map(Arc::from),
+                limits,
+                refund_on_error: r.refund_on_error,
+            }
+        })
+        .collect()
 }
 
 impl CompiledPolicy {
@@ -82,48 +134,9 @@ impl CompiledPolicy {
         let mut entries = HashMap::with_capacity(policy.tools.len());
         let mut wildcard = None;
         for e in &policy.tools {
-            let entry_name: Arc<str> = Arc::from(e.name.as_str());
-            let rules = e
-                .rules
-                .iter()
-                .enumerate()
-                .map(|(index, r)| {
-                    let name = r.name.as_deref().map(Arc::from);
-                    let rule = RuleRef {
-                        entry: entry_name.clone(),
-                        index,
-                        name,
-                        pos: r.pos,
-                    };
-                    let auto_counter: Arc<str> =
-                        Arc::from(format!("{}/{}", e.name, rule.label()).as_str());
-                    let limits = r
-                        .limits
-                        .iter()
-                        .enumerate()
-                        .map(|(li, l)| CompiledLimit {
-                            counter: match &l.counter {
-                                Some(c) => Arc::from(c.as_str()),
-                                None if li == 0 => auto_counter.clone(),
-                                None => Arc::from(format!("{auto_counter}/{}", li + 1).as_str()),
-                            },
-                            amount: l.amount.clone(),
-                            max: l.max,
-                            window: l.window,
-                            scope: l.scope,
-                        })
-                        .collect();
-                    CompiledRule {
-                        rule,
-                        action: r.action,
-                        when: r.when.clone(),
-                        reason: r.reason.as_deref().map(Arc::from),
-                        limits,
-                        refund_on_error: r.refund_on_error,
-                    }
-                })
-                .collect();
-            let compiled = CompiledEntry { rules };
+            let compiled = CompiledEntry {
+                rules: compile_rules(&e.name, &e.rules),
+            };
             if e.name == WILDCARD {
                 wildcard = Some(compiled);
             } else {
@@ -138,6 +151,8 @@ impl CompiledPolicy {
             hide_exact: exact.into_iter().cloned().collect(),
             hide_globs: globs.into_iter().map(|g| Glob::new(g)).collect(),
             default: policy.default,
+            grants: policy.grants.as_deref().map(CompiledGrant::compile_all),
+            access: Access::new(&policy.identities, policy.auth.clone()),
             version,
             source: policy,
         }
@@ -161,20 +176,38 @@ impl CompiledPolicy {
         self.hide_exact.contains(tool) || self.hide_globs.iter().any(|g| g.matches(tool))
     }
 
-    /// Whether `tools/list` should show this tool: not hidden, and not denied whatever the
-    /// arguments are.
+    /// Whether `tools/list` should show this tool to a caller whose identity is unknown: not
+    /// hidden, and not denied whatever the arguments are. No grant applies to such a caller,
+    /// so with a `grants` section nothing is listed; without one this is the whole answer.
+    /// Callers with an identity use [`CompiledPolicy::lists_for`].
     pub fn lists(&self, tool: &str) -> bool {
-        !self.is_hidden(tool) && !self.denies_unconditionally(tool)
+        self.lists_as(tool, None)
     }
 
-    /// True when every call of `tool` is denied regardless of its arguments.
+    /// Whether `tools/list` should show this tool to this caller: not hidden; opened by an
+    /// applicable grant when the policy has `grants`; and not denied whatever the arguments
+    /// are (reading the applicable grants' rules, then the tool's own, then `*`'s).
+    pub fn lists_for(&self, tool: &str, identity: &str, groups: &[Arc<str>]) -> bool {
+        self.lists_as(tool, Some(Caller { identity, groups }))
+    }
+
+    fn lists_as(&self, tool: &str, caller: Option<Caller<'_>>) -> bool {
+        !self.is_hidden(tool) && !self.denies_unconditionally_as(tool, caller)
+    }
+
+    /// True when every call of `tool` by a caller without identity is denied regardless of
+    /// its arguments (always, when the policy has `grants`).
     pub fn denies_unconditionally(&self, tool: &str) -> bool {
+        self.denies_unconditionally_as(tool, None)
+    }
+
+    fn denies_unconditionally_as(&self, tool: &str, caller: Option<Caller<'_>>) -> bool {
+        let opened = self.opened(tool, caller);
+        if self.grants.is_some() && !opened {
+            return true;
+        }
         let own = self.entries.get(tool);
-        let chain = own
-            .into_iter()
-            .chain(self.wildcard.as_ref())
-            .flat_map(|e| e.rules.iter());
-        for r in chain {
+        for r in self.chain(tool, caller) {
             if !r.when.is_empty() {
                 // Depends on the arguments: can't be sure, so keep listing it.
                 return false;
@@ -185,6 +218,37 @@ impl CompiledPolicy {
                 Action::Evaluate => {}
             }
         }
-        own.is_none() && self.default == DefaultAction::Deny
+        own.is_none() && !opened && self.default == DefaultAction::Deny
+    }
+
+    /// Whether an applicable grant opens `tool` (false without a caller or without grants).
+    pub(crate) fn opened(&self, tool: &str, caller: Option<Caller<'_>>) -> bool {
+        match (&self.grants, caller) {
+            (Some(grants), Some(c)) => grants.iter().any(|g| g.applies(c) && g.opens(tool)),
+            _ => false,
+        }
+    }
+
+    /// Every rule that applies to a call of `tool` by `caller`, in reading order: the
+    /// applicable grants' rules for it (grants in file order, then their `rules` entries in
+    /// file order), the tool's own rules, then `*`'s.
+    pub(crate) fn chain<'s>(
+        &'s self,
+        tool: &'s str,
+        caller: Option<Caller<'s>>,
+    ) -> impl Iterator<Item = &'s CompiledRule> + 's {
+        let granted = self
+            .grants
+            .iter()
+            .flatten()
+            .filter(move |g| caller.is_some_and(|c| g.applies(c)))
+            .flat_map(move |g| g.rules_for(tool));
+        let own = self
+            .entries
+            .get(tool)
+            .into_iter()
+            .chain(self.wildcard.as_ref())
+            .flat_map(|e| e.rules.iter());
+        granted.chain(own)
     }
 }

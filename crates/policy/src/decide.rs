@@ -1,14 +1,29 @@
 //! The pure evaluator: one call in, one [`Decision`] out. No I/O, no clock, no randomness.
 //!
-//! Reading order: the tool's own rules, then the `*` rules. An `evaluate` rule is a check
-//! (fails → deny; passes → its limits are counted and reading goes on). The first `allow`,
-//! `deny` or `approve` whose conditions hold decides. When nothing decides, a tool with its
-//! own entry is allowed and any other tool gets the policy's `default`.
+//! 1. A hidden tool is an unknown tool, before anything else.
+//! 2. **Grant gate.** When the policy has a `grants` section (even an empty one), the call
+//!    is denied unless a grant that applies to the caller opens the tool (lists it, by name
+//!    or glob, in `tools`). A grant applies when its `to` names the caller's identity, one of
+//!    the caller's groups (`group:NAME`), or `*` (any caller with a non-empty identity). The
+//!    denial reads "identity `bob` has no grant for tool `createRefund`" and has no rule.
+//! 3. **Reading order:** the rules of the applicable grants for this tool (grants in file
+//!    order; within a grant, its `rules` entries whose name or glob matches the tool, in file
+//!    order), then the tool's own rules, then the `*` rules. So a grant can narrow a tool for
+//!    its callers (a spend cap, a condition, a deny) before the tool's own rules are read.
+//! 4. An `evaluate` rule is a check (fails → deny; passes → its limits are counted and
+//!    reading goes on). The first `allow`, `deny` or `approve` whose conditions hold decides.
+//! 5. When nothing decides, a tool with its own entry, or opened by an applicable grant, is
+//!    allowed; any other tool gets the policy's `default`. So a grant can also open a tool
+//!    the base policy would deny by default.
+//!
+//! Without a `grants` section, steps 2 and 3's grant part do nothing: the policy means
+//! exactly what it meant before grants existed.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::access::Caller;
 use crate::compile::{CompiledPolicy, CompiledRule, RuleRef};
 use crate::conditions::{holds, type_name};
 use crate::model::{Action, Amount, DefaultAction, Scope, Window};
@@ -19,8 +34,21 @@ pub struct CallContext<'a> {
     pub tool: &'a str,
     /// The call's `arguments` (an object; `{}` when absent).
     pub args: &'a Value,
+    /// Who is calling. Empty means nobody was authenticated: no grant applies.
     pub identity: &'a str,
     pub session: &'a str,
+    /// The caller's groups (from the identity's entry in `identities`, or a JWT's groups
+    /// claim; the gateway fills it). `&[]` when none are known.
+    pub groups: &'a [Arc<str>],
+}
+
+impl CallContext<'_> {
+    fn caller(&self) -> Caller<'_> {
+        Caller {
+            identity: self.identity,
+            groups: self.groups,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,11 +135,23 @@ impl CompiledPolicy {
                 refund_on_error: false,
             };
         }
+        let caller = Some(call.caller());
+        let opened = self.opened(call.tool, caller);
+        if self.grants.is_some() && !opened {
+            let who = if call.identity.is_empty() {
+                "an unauthenticated caller".to_owned()
+            } else {
+                format!("identity `{}`", call.identity)
+            };
+            return Decision::deny(
+                DenyKind::Policy,
+                format!("{who} has no grant for tool `{}`", call.tool),
+                None,
+                Vec::new(),
+            );
+        }
         let own = self.entries.get(call.tool);
-        let chain = own
-            .into_iter()
-            .chain(self.wildcard.as_ref())
-            .flat_map(|e| e.rules.iter());
+        let chain = self.chain(call.tool, caller);
         let mut matched = Vec::new();
         let mut reservations = Vec::new();
         for r in chain {
@@ -173,7 +213,7 @@ impl CompiledPolicy {
                 }
             }
         }
-        if own.is_some() || self.default == DefaultAction::Allow {
+        if own.is_some() || opened || self.default == DefaultAction::Allow {
             return Decision {
                 verdict: Verdict::Allow,
                 rule: None,

@@ -13,6 +13,8 @@ use crate::model::{
 };
 use crate::source::{NodeKind, resolve_plain};
 
+mod identities;
+
 pub fn to_native_yaml(p: &Policy) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "version: {}", quote(&p.version));
@@ -37,24 +39,35 @@ pub fn to_native_yaml(p: &Policy) -> String {
         }
     }
     if p.tools.is_empty() {
-        out.push_str("tools: {}\n");
-        return out;
+        // Grants can open tools alone; `tools: {}` is only needed without them.
+        if p.grants.is_none() {
+            out.push_str("tools: {}\n");
+        }
+    } else {
+        out.push_str("tools:\n");
+        for entry in &p.tools {
+            if entry.rules.is_empty() {
+                let _ = writeln!(out, "  {}:", scalar(&entry.name));
+                continue;
+            }
+            let _ = writeln!(out, "  {}:\n    rules:", scalar(&entry.name));
+            for rule in &entry.rules {
+                write_rule(&mut out, rule, 6);
+            }
+        }
     }
-    out.push_str("tools:\n");
-    for entry in &p.tools {
-        if entry.rules.is_empty() {
-            let _ = writeln!(out, "  {}:", scalar(&entry.name));
-            continue;
-        }
-        let _ = writeln!(out, "  {}:\n    rules:", scalar(&entry.name));
-        for rule in &entry.rules {
-            write_rule(&mut out, rule);
-        }
+    identities::write_identities(&mut out, &p.identities);
+    if let Some(auth) = &p.auth {
+        identities::write_auth(&mut out, auth);
+    }
+    if let Some(grants) = &p.grants {
+        identities::write_grants(&mut out, grants);
     }
     out
 }
 
-fn write_rule(out: &mut String, r: &Rule) {
+/// Prints one rule as a list item whose `- ` starts at column `indent`.
+pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
     let mut lines: Vec<String> = Vec::new();
     if let Some(n) = &r.name {
         lines.push(format!("name: {}", scalar(n)));
@@ -102,11 +115,11 @@ fn write_rule(out: &mut String, r: &Rule) {
         let counter = l
             .counter
             .as_ref()
-            .map(|c| format!("counter: {}, ", scalar(c)))
+            .map(|c| format!("counter: {}, ", flow_scalar(c)))
             .unwrap_or_default();
         lines.push(format!(
             "spend: {{{counter}from: {}, max: {}, window: {}, scope: {}}}",
-            scalar(&from.to_string()),
+            flow_scalar(&from.to_string()),
             number(l.max),
             window(l.window),
             l.scope.as_str()
@@ -122,8 +135,8 @@ fn write_rule(out: &mut String, r: &Rule) {
         }
     }
     for (i, line) in lines.iter().enumerate() {
-        let lead = if i == 0 { "      - " } else { "        " };
-        let _ = writeln!(out, "{lead}{line}");
+        let lead = if i == 0 { "- " } else { "  " };
+        let _ = writeln!(out, "{:indent$}{lead}{line}", "");
     }
 }
 
@@ -138,10 +151,10 @@ fn style_rank(s: LimitStyle) -> u8 {
 fn limit_entry(l: &Limit) -> String {
     let mut parts = Vec::new();
     if let Some(c) = &l.counter {
-        parts.push(format!("counter: {}", scalar(c)));
+        parts.push(format!("counter: {}", flow_scalar(c)));
     }
     match &l.amount {
-        Amount::FromArg(p) => parts.push(format!("from: {}", scalar(&p.to_string()))),
+        Amount::FromArg(p) => parts.push(format!("from: {}", flow_scalar(&p.to_string()))),
         Amount::Fixed(a) if *a != 1.0 => parts.push(format!("amount: {}", number(*a))),
         Amount::Fixed(_) => {}
     }
@@ -154,7 +167,7 @@ fn limit_entry(l: &Limit) -> String {
 fn condition(c: &Condition) -> String {
     let mut s = format!(
         "{{path: {}, op: {}",
-        scalar(&c.path.to_string()),
+        flow_scalar(&c.path.to_string()),
         c.op.as_str()
     );
     if let Some(v) = &c.value {
@@ -193,7 +206,12 @@ pub fn scalar(s: &str) -> String {
     }
 }
 
-fn quote(s: &str) -> String {
+/// A string inside a flow collection (`{counter: …}`), where `,` ends a plain scalar.
+fn flow_scalar(s: &str) -> String {
+    if s.contains(',') { quote(s) } else { scalar(s) }
+}
+
+pub(crate) fn quote(s: &str) -> String {
     Value::String(s.to_owned()).to_string()
 }
 
@@ -229,5 +247,9 @@ mod tests {
         assert_eq!(scalar("123"), "\"123\"");
         assert_eq!(scalar("args.amount"), "args.amount");
         assert_eq!(scalar("import*"), "\"import*\"");
+        // Regression (found by the fixed-point property): `{counter: A,, max: 1}` did not
+        // parse; a comma ends a plain scalar inside a flow mapping.
+        assert_eq!(flow_scalar("A,"), "\"A,\"");
+        assert_eq!(flow_scalar("refunds"), "refunds");
     }
 }

@@ -3,21 +3,31 @@
 //! `load` turns policy text into a validated [`Policy`] (or every located error),
 //! [`fmt::to_native_yaml`] prints it canonically, and [`CompiledPolicy::decide`] judges a
 //! tool call purely: no I/O, no clock, the same input always gives the same decision.
+//! Who may call (`identities`, `auth`, `grants`; see `docs/identities.md`) is part of the
+//! same model; [`load_identities`] reads a separate identities file and
+//! [`CompiledPolicy::with_identities`] joins it to a policy.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod compile;
 pub mod conditions;
 pub mod decide;
 pub mod diagnostics;
 pub mod fmt;
 pub mod glob;
+pub mod identity;
 pub mod model;
 pub mod parse;
 pub mod path;
 pub mod source;
 
+pub use access::DefinedTwice;
 pub use compile::{CompiledPolicy, RuleRef};
 pub use decide::{CallContext, Decision, DenyKind, Reservation, Verdict};
 pub use diagnostics::{Diagnostic, Pos, Severity};
+pub use identity::{
+    AuthSettings, Grant, Grantee, IdentitiesFile, Identity, JwksSource, JwtAlgorithm, JwtSettings,
+    KeyHash,
+};
 pub use model::Policy;
-pub use parse::{Dialect, LoadError, Loaded, load};
+pub use parse::{Dialect, LoadError, Loaded, LoadedIdentities, load, load_identities};

@@ -9,6 +9,7 @@ use std::fmt;
 use std::num::NonZeroU64;
 
 use crate::diagnostics::Pos;
+use crate::identity::{AuthSettings, Grant, Identity};
 use crate::path::ArgPath;
 
 /// Name of the catch-all tool entry.
@@ -25,6 +26,13 @@ pub struct Policy {
     pub tools: Vec<ToolEntry>,
     /// What happens when a server changes a pinned tool, or shows a new one.
     pub drift: Drift,
+    /// Callers known by name (API-key hashes, groups); empty when the section is absent.
+    pub identities: Vec<Identity>,
+    /// How HTTP callers authenticate beyond API keys; `None` when absent or empty.
+    pub auth: Option<AuthSettings>,
+    /// `None`: no `grants` section, every caller is judged by `tools` alone. `Some` (even
+    /// empty): a caller may only call tools an applicable grant opens.
+    pub grants: Option<Vec<Grant>>,
 }
 
 /// The policy's answer to tool drift (a definition that differs from its pin).

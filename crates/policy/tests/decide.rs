@@ -20,6 +20,7 @@ fn decide(p: &CompiledPolicy, tool: &str, args: Value) -> Decision {
         args: &args,
         identity: "alice",
         session: "s1",
+        groups: &[],
     })
 }
 

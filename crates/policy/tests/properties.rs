@@ -2,16 +2,22 @@
 //! output loads back to the same policy and prints identically (a fixed point).
 
 use std::num::NonZeroU64;
+use std::sync::Arc;
 
 use proptest::prelude::*;
 use serde_json::Value;
 use toolgate_policy::fmt::to_native_yaml;
+use toolgate_policy::glob::Glob;
+use toolgate_policy::identity::{GrantRules, name_problem};
 use toolgate_policy::model::{
     Action, Amount, CalendarUnit, Condition, DefaultAction, Limit, LimitStyle, Op, Policy, Rule,
     Scope, ToolEntry, Window,
 };
 use toolgate_policy::path::ArgPath;
-use toolgate_policy::{CallContext, CompiledPolicy, load};
+use toolgate_policy::{
+    AuthSettings, CallContext, CompiledPolicy, Grant, Grantee, Identity, JwksSource, JwtAlgorithm,
+    JwtSettings, KeyHash, Verdict, load,
+};
 
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -60,8 +66,8 @@ proptest! {
         ],
     ) {
         for p in example_policies() {
-            let d = p.decide(&CallContext { tool: &tool, args: &args, identity: "i", session: "s" });
-            let again = p.decide(&CallContext { tool: &tool, args: &args, identity: "i", session: "s" });
+            let d = p.decide(&CallContext { tool: &tool, args: &args, identity: "i", session: "s", groups: &[] });
+            let again = p.decide(&CallContext { tool: &tool, args: &args, identity: "i", session: "s", groups: &[] });
             prop_assert_eq!(d, again);
         }
     }
@@ -97,6 +103,38 @@ proptest! {
         };
         prop_assert_eq!(&loaded.policy, &policy, "{}", text);
         prop_assert_eq!(to_native_yaml(&loaded.policy), text);
+    }
+
+    /// The grant gate: whatever the rules say, a call is only let through (allowed or held
+    /// for approval) when a grant that applies to the caller opens the tool, and `tools/list`
+    /// never shows a tool that isn't opened so.
+    #[test]
+    fn grants_never_let_through_a_tool_no_applicable_grant_opens(
+        policy in arb_gated_policy(),
+        identity in prop_oneof![Just("alice"), Just("bob"), Just("")],
+        groups in prop::sample::subsequence(vec!["ops", "dev"], 0..=2),
+        tool in prop_oneof![Just("t"), Just("u"), Just("get_x"), Just("other")],
+        args in arb_json(),
+    ) {
+        let groups: Vec<Arc<str>> = groups.into_iter().map(Arc::from).collect();
+        let opened = !identity.is_empty()
+            && policy.grants.iter().flatten().any(|g| {
+                let applies = g.to.iter().any(|t| match t {
+                    Grantee::Anyone => true,
+                    Grantee::Identity(n) => n == identity,
+                    Grantee::Group(n) => groups.iter().any(|c| **c == **n),
+                });
+                applies && g.tools.iter().any(|t| Glob::new(t).matches(tool))
+            });
+        let compiled = CompiledPolicy::new(policy);
+        let d = compiled.decide(&CallContext { tool, args: &args, identity, session: "s", groups: &groups });
+        if matches!(d.verdict, Verdict::Allow | Verdict::Approve { .. }) {
+            prop_assert!(opened, "{tool} let through for {identity} {groups:?}: {d:?}");
+        }
+        if compiled.lists_for(tool, identity, &groups) {
+            prop_assert!(opened, "{tool} listed for {identity} {groups:?}");
+        }
+        prop_assert!(!compiled.lists(tool), "no grant applies without an identity");
     }
 }
 
@@ -258,6 +296,219 @@ fn arb_rule() -> impl Strategy<Value = Rule> {
 
 fn arb_policy() -> impl Strategy<Value = Policy> {
     (
+        arb_base_policy(),
+        arb_identities(),
+        arb_auth(),
+        arb_grants(),
+    )
+        .prop_map(|(mut p, identities, auth, grants)| {
+            p.identities = identities;
+            p.auth = auth;
+            p.grants = grants;
+            p
+        })
+}
+
+/// Grants over a small alphabet of callers and tools, so they often apply and match.
+fn arb_gated_policy() -> impl Strategy<Value = Policy> {
+    let tool =
+        || prop_oneof![Just("t"), Just("u"), Just("get*"), Just("*")].prop_map(str::to_owned);
+    let grantee = prop::sample::select(vec![
+        Grantee::Anyone,
+        Grantee::Identity("alice".into()),
+        Grantee::Identity("bob".into()),
+        Grantee::Group("ops".into()),
+        Grantee::Group("dev".into()),
+    ]);
+    let grant = (
+        prop::collection::vec(grantee, 1..3),
+        prop::collection::btree_set(tool(), 0..3),
+        prop::collection::btree_map(tool(), prop::collection::vec(arb_rule(), 0..3), 0..3),
+    );
+    let base_tools = prop::collection::btree_map(
+        prop_oneof![Just("t"), Just("u"), Just("*"), Just("other")].prop_map(str::to_owned),
+        prop::collection::vec(arb_rule(), 0..3),
+        0..4,
+    );
+    (
+        arb_base_policy(),
+        prop::collection::vec(grant, 0..4),
+        base_tools,
+    )
+        .prop_map(|(mut p, grants, tools)| {
+            p.tools = tools
+                .into_iter()
+                .map(|(name, rules)| ToolEntry {
+                    name,
+                    rules,
+                    pos: Default::default(),
+                })
+                .collect();
+            p.grants = Some(
+                grants
+                    .into_iter()
+                    .map(|(to, tools, rules)| Grant {
+                        name: None,
+                        to,
+                        tools: tools.into_iter().collect(),
+                        rules: rules
+                            .into_iter()
+                            .map(|(tool, rules)| GrantRules {
+                                tool,
+                                rules,
+                                pos: Default::default(),
+                            })
+                            .collect(),
+                        pos: Default::default(),
+                    })
+                    .collect(),
+            );
+            p
+        })
+}
+
+/// Identity and group names the loader accepts, including ones `fmt` must quote.
+fn arb_name() -> impl Strategy<Value = String> {
+    prop_oneof!["[a-z][a-z0-9_-]{0,8}", "\\PC{1,10}"].prop_filter("a usable name", |n| {
+        name_problem(n).is_none() && !n.starts_with("group:") && n != "*"
+    })
+}
+
+fn arb_identities() -> impl Strategy<Value = Vec<Identity>> {
+    prop::collection::btree_map(
+        arb_name(),
+        (prop::collection::btree_set(arb_name(), 0..3), 0usize..3),
+        0..4,
+    )
+    .prop_map(|ids| {
+        ids.into_iter()
+            .map(|(name, (groups, keys))| Identity {
+                // Distinct names, so distinct keys: one key never names two identities.
+                api_keys: (0..keys)
+                    .map(|i| KeyHash::of_token(format!("{name}/{i}").as_bytes()))
+                    .collect(),
+                name,
+                groups: groups.into_iter().collect(),
+                pos: Default::default(),
+            })
+            .collect()
+    })
+}
+
+fn arb_auth() -> impl Strategy<Value = Option<AuthSettings>> {
+    let text = || "\\PC{1,12}".prop_filter("not blank", |s| !s.trim().is_empty());
+    let url = || {
+        prop::sample::select(vec![
+            "https://id.example.com/",
+            "https://id.example.com/.well-known/jwks.json",
+            "http://127.0.0.1:8080/jwks",
+            "https://gw.example.com/mcp",
+        ])
+        .prop_map(str::to_owned)
+    };
+    let jwt = (
+        prop_oneof![url(), text()],
+        prop::collection::btree_set(text(), 1..3),
+        prop_oneof![
+            url().prop_map(JwksSource::Url),
+            text().prop_map(JwksSource::File)
+        ],
+        prop_oneof![Just("sub".to_owned()), text()],
+        prop_oneof![Just("groups".to_owned()), text()],
+        0u64..=600,
+        prop::sample::subsequence(JwtAlgorithm::ALL.to_vec(), 1..=9),
+    )
+        .prop_map(
+            |(issuer, audience, jwks, identity_claim, groups_claim, leeway, algorithms)| {
+                JwtSettings {
+                    issuer,
+                    audience: audience.into_iter().collect(),
+                    jwks,
+                    identity_claim,
+                    groups_claim,
+                    leeway,
+                    algorithms,
+                }
+            },
+        );
+    (
+        prop::option::of(jwt),
+        prop::option::of(url()),
+        prop::collection::btree_set(url(), 0..3),
+    )
+        .prop_map(|(jwt, resource, servers)| {
+            let a = AuthSettings {
+                jwt,
+                resource,
+                authorization_servers: servers.into_iter().collect(),
+            };
+            // An empty `auth` loads as none.
+            (!a.is_empty()).then_some(a)
+        })
+}
+
+fn arb_grants() -> impl Strategy<Value = Option<Vec<Grant>>> {
+    let grantee = prop_oneof![
+        Just(Grantee::Anyone),
+        arb_name().prop_map(Grantee::Identity),
+        arb_name().prop_map(Grantee::Group),
+    ];
+    let grant = (
+        prop::option::of(arb_name().prop_filter("no slash", |n| !n.contains('/'))),
+        prop::collection::vec(grantee, 1..4),
+        prop::collection::btree_set(prop_oneof![Just("*".to_owned()), "\\PC{1,12}"], 0..3),
+        prop::collection::btree_map(
+            prop_oneof![Just("*".to_owned()), "\\PC{1,12}"],
+            prop::collection::vec(arb_rule(), 0..3),
+            0..3,
+        ),
+    );
+    prop::option::of(prop::collection::vec(grant, 0..3)).prop_map(|grants| {
+        grants.map(|gs| {
+            gs.into_iter()
+                .enumerate()
+                .map(|(i, (name, mut to, tools, rules))| {
+                    // A grantee listed twice is only a warning, but keep the model canonical.
+                    let mut seen = Vec::new();
+                    to.retain(|t| {
+                        let new = !seen.contains(t);
+                        seen.push(t.clone());
+                        new
+                    });
+                    Grant {
+                        // Grant names must be unique: suffix the position.
+                        name: name.map(|n| format!("{n}#{i}")),
+                        to,
+                        tools: tools.into_iter().collect(),
+                        rules: rules
+                            .into_iter()
+                            .map(|(tool, rules)| GrantRules {
+                                tool,
+                                rules: unique_rule_names(rules),
+                                pos: Default::default(),
+                            })
+                            .collect(),
+                        pos: Default::default(),
+                    }
+                })
+                .collect()
+        })
+    })
+}
+
+fn unique_rule_names(rules: Vec<Rule>) -> Vec<Rule> {
+    rules
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut r)| {
+            r.name = r.name.map(|n| format!("{n}#{i}"));
+            r
+        })
+        .collect()
+}
+
+fn arb_base_policy() -> impl Strategy<Value = Policy> {
+    (
         prop::option::of("\\PC{0,40}"),
         any::<bool>(),
         prop::collection::btree_set("[A-Za-z_][A-Za-z0-9_.-]{0,8}\\*?", 0..3),
@@ -277,6 +528,9 @@ fn arb_policy() -> impl Strategy<Value = Policy> {
             },
             hide: hide.into_iter().collect(),
             drift: toolgate_policy::model::Drift::Block,
+            identities: Vec::new(),
+            auth: None,
+            grants: None,
             tools: tools
                 .into_iter()
                 .map(|(name, rules)| ToolEntry {

@@ -50,6 +50,7 @@ pub fn run(args: &Args) -> ExitCode {
         args: &call_args,
         identity: &args.identity,
         session: &args.session,
+        groups: policy.groups_of(&args.identity),
     });
     let (verdict, kind, reason) = match &d.verdict {
         Verdict::Allow => ("allow", None, None),

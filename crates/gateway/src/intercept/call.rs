@@ -50,6 +50,9 @@ impl Interceptor {
             args: &call.arguments,
             identity: &self.session.identity,
             session: &self.session.session_id,
+            // The identity's groups from the policy's `identities` (stdio callers are named,
+            // not authenticated by a token that could carry groups).
+            groups: policy.groups_of(&self.session.identity),
         });
         let audit_id = id.to_string();
         let refuse = |kind: RefusalKind, reason: &str, d: &Decision, retry_after_s| {

@@ -5,6 +5,8 @@
 //! the same code because JSON is YAML. The detected [`Dialect`] is reported to the operator
 //! and selects dialect-specific warnings; it never changes what a rule means.
 
+mod grants;
+mod identities;
 mod limits;
 mod reader;
 mod rules;
@@ -13,6 +15,7 @@ use std::fmt;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::glob::Glob;
+use crate::identity::{Grantee, IdentitiesFile};
 use crate::model::{Action, DefaultAction, Drift, Policy, Rule, ToolEntry, WILDCARD};
 use crate::source::{Node, NodeKind, parse_document};
 use reader::{MapReader, list, string, word};
@@ -24,7 +27,13 @@ const TOP_KEYS: &[&str] = &[
     "hide",
     "tools",
     "drift",
+    "identities",
+    "auth",
+    "grants",
 ];
+/// toolgate's own top-level sections: no Intercept or PolicyLayer file has them.
+const EXTENSION_KEYS: &[&str] = &["identities", "auth", "grants"];
+const IDENTITIES_FILE_KEYS: &[&str] = &["identities", "auth"];
 const ENTRY_KEYS: &[&str] = &["rules", "limits", "action", "reason"];
 
 /// Which published format a file is written in.
@@ -106,7 +115,9 @@ fn detect(root: &Node, file_name: &str) -> Dialect {
         return Dialect::PolicyLayer;
     }
     let mut intercept_markers = false;
-    let mut native_markers = false;
+    let mut native_markers = top
+        .iter()
+        .any(|(k, _)| EXTENSION_KEYS.contains(&k.text.as_str()));
     for entry in &entries {
         let NodeKind::Map(m) = &entry.kind else {
             continue;
@@ -198,6 +209,12 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
         },
         None => Drift::Block,
     };
+    let identities = m
+        .get("identities")
+        .map(|n| identities::identities(n, diags))
+        .unwrap_or_default();
+    let auth = m.get("auth").and_then(|n| identities::auth(n, diags));
+    let grants = m.get("grants").map(|n| grants::grants(n, diags));
     let mut tools = Vec::new();
     match m.get("tools") {
         Some(t) => match &t.kind {
@@ -217,6 +234,8 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
                 ),
             ),
         },
+        // With grants, tools can be opened by grants alone.
+        None if grants.is_some() => {}
         None => diags.error_hint(
             root.pos,
             "the policy has no `tools`",
@@ -231,6 +250,9 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
         hide,
         tools,
         drift,
+        identities,
+        auth,
+        grants,
     })
 }
 
@@ -309,7 +331,7 @@ fn flat_rule(m: &mut MapReader<'_>, node: &Node) -> Node {
     }
 }
 
-fn check_rule_names(rules: &[Rule], diags: &mut Diagnostics) {
+pub(crate) fn check_rule_names(rules: &[Rule], diags: &mut Diagnostics) {
     for (i, r) in rules.iter().enumerate() {
         let Some(name) = &r.name else { continue };
         if let Some(first) = rules[..i].iter().find(|o| o.name.as_ref() == Some(name)) {
@@ -342,23 +364,129 @@ fn lint(p: &Policy, diags: &mut Diagnostics) {
                 format!("`{}` is hidden, so its rules never apply", e.name),
             );
         }
-        let mut ended_by: Option<&Rule> = None;
-        for r in &e.rules {
-            if let Some(t) = ended_by {
-                diags.warning_hint(
-                    r.pos,
-                    "this rule can never match",
-                    format!(
-                        "the unconditional `{}` at {} always decides first",
-                        t.action.as_str(),
-                        t.pos
-                    ),
-                );
-                continue;
-            }
-            if r.action.is_terminal() && r.when.is_empty() {
-                ended_by = Some(r);
-            }
+        lint_unreachable(&e.rules, diags);
+    }
+    if let Some(grants) = &p.grants {
+        lint_grants(p, grants, &hide, diags);
+    }
+}
+
+fn lint_unreachable(rules: &[Rule], diags: &mut Diagnostics) {
+    let mut ended_by: Option<&Rule> = None;
+    for r in rules {
+        if let Some(t) = ended_by {
+            diags.warning_hint(
+                r.pos,
+                "this rule can never match",
+                format!(
+                    "the unconditional `{}` at {} always decides first",
+                    t.action.as_str(),
+                    t.pos
+                ),
+            );
+            continue;
+        }
+        if r.action.is_terminal() && r.when.is_empty() {
+            ended_by = Some(r);
         }
     }
+}
+
+fn lint_grants(
+    p: &Policy,
+    grants: &[crate::identity::Grant],
+    hide: &[Glob],
+    diags: &mut Diagnostics,
+) {
+    if p.default == DefaultAction::Allow {
+        diags.warning_hint(
+            Pos { line: 1, col: 1 },
+            "`default: allow` has no effect with `grants`: a tool no grant opens is denied",
+            "remove `default`, or open the tools with a grant (`tools: [\"*\"]` opens every tool)",
+        );
+    }
+    // A name no identity has is likely a typo, unless JWT callers bring their own names.
+    let names_known = !p.identities.is_empty() && p.auth.as_ref().is_none_or(|a| a.jwt.is_none());
+    for g in grants {
+        for t in &g.to {
+            if let Grantee::Identity(name) = t
+                && names_known
+                && !p.identities.iter().any(|i| &i.name == name)
+            {
+                diags.warning_hint(
+                    g.pos,
+                    format!("grant names `{name}`, who is not in `identities`"),
+                    "check the spelling; a name nobody has never matches",
+                );
+            }
+        }
+        for t in &g.tools {
+            if !t.contains('*') && hide.iter().any(|h| h.matches(t)) {
+                diags.warning(
+                    g.pos,
+                    format!("`{t}` is hidden, so this grant can't open it"),
+                );
+            }
+        }
+        for gr in &g.rules {
+            lint_unreachable(&gr.rules, diags);
+        }
+    }
+}
+
+/// A successfully loaded identities file and the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct LoadedIdentities {
+    pub file: IdentitiesFile,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads a file holding only `identities` and `auth` (YAML or JSON), with the same located
+/// diagnostics as [`load`]. Combine it with a policy through
+/// [`crate::CompiledPolicy::with_identities`].
+pub fn load_identities(text: &str, _file_name: &str) -> Result<LoadedIdentities, LoadError> {
+    let mut diags = Diagnostics::default();
+    let Some(root) = parse_document(text, &mut diags) else {
+        if !diags.has_errors() {
+            diags.error_hint(
+                Pos { line: 1, col: 1 },
+                "identities file is empty",
+                "it holds `identities:` (and optionally `auth:`)",
+            );
+        }
+        return Err(LoadError(diags.sorted()));
+    };
+    let mut file = IdentitiesFile::default();
+    if let Some(mut m) = MapReader::new(
+        &root,
+        "an identities file",
+        IDENTITIES_FILE_KEYS,
+        &mut diags,
+    ) {
+        if let Some(n) = m.get("identities") {
+            file.identities = identities::identities(n, &mut diags);
+        }
+        file.auth = m.get("auth").and_then(|n| identities::auth(n, &mut diags));
+        for key in TOP_KEYS
+            .iter()
+            .filter(|k| !IDENTITIES_FILE_KEYS.contains(k))
+        {
+            if let Some(pos) = m.key_pos(key) {
+                m.get(key);
+                diags.error_hint(
+                    pos,
+                    format!("`{key}` belongs in the policy file, not in an identities file"),
+                    "an identities file holds only `identities` and `auth`",
+                );
+            }
+        }
+        m.finish(&mut diags);
+    }
+    if diags.has_errors() {
+        return Err(LoadError(diags.sorted()));
+    }
+    Ok(LoadedIdentities {
+        file,
+        warnings: diags.sorted(),
+    })
 }
