@@ -25,17 +25,26 @@ pub fn run(args: &Args) -> ExitCode {
                 for w in &loaded.warnings {
                     println!("{}", w.render(&display));
                 }
-                let rules: usize = loaded.policy.tools.iter().map(|t| t.rules.len()).sum();
+                let p = &loaded.policy;
+                let rules: usize = p.tools.iter().map(|t| t.rules.len()).sum();
                 let failed = args.strict && !loaded.warnings.is_empty();
+                // Only policies that have identities or grants mention them.
+                let mut access = String::new();
+                if !p.identities.is_empty() {
+                    access.push_str(&format!(", {} identities", p.identities.len()));
+                }
+                if let Some(grants) = &p.grants {
+                    access.push_str(&format!(", {} grants", grants.len()));
+                }
                 println!(
-                    "{display}: {} ({}, {} tool entries, {rules} rules{})",
+                    "{display}: {} ({}, {} tool entries, {rules} rules{access}{})",
                     if failed {
                         "invalid under --strict"
                     } else {
                         "ok"
                     },
                     loaded.dialect,
-                    loaded.policy.tools.len(),
+                    p.tools.len(),
                     match loaded.warnings.len() {
                         0 => String::new(),
                         n => format!(", {n} warning(s)"),
