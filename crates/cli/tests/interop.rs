@@ -288,29 +288,90 @@ fn decision(step: &Value) -> &Value {
     &step["outcome"]["result"]["_meta"]["dev.toolgate/decision"]
 }
 
-/// How the agent reaches the gateway in one run of the transport matrix.
+/// How the agent reaches the gateway, and the gateway the server, in one run of the
+/// transport matrix.
 #[derive(Clone, Copy, Debug)]
 enum Front {
     Stdio,
     StreamableHttp,
     LegacySse,
+    /// The agent on stdio, the server over streamable HTTP (`--upstream`): a bridge.
+    StdioToHttpUpstream,
+    /// The agent and the server both over streamable HTTP.
+    HttpToHttpUpstream,
 }
 
-/// The gateway scenario over `front`; for HTTP fronts the gateway is started here, listening
-/// on a free loopback port, with server-everything (stdio) behind it.
+/// server-everything with its streamable HTTP transport on a free loopback port.
+struct EverythingOverHttp {
+    child: std::process::Child,
+    url: String,
+}
+
+impl EverythingOverHttp {
+    fn start(peers: &Peers) -> EverythingOverHttp {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let mut child = Command::new(&peers.node)
+            .arg(&peers.server_js)
+            .arg("streamableHttp")
+            .env("PORT", port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start server-everything streamableHttp");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
+                "server-everything (streamableHttp) did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        EverythingOverHttp {
+            child,
+            url: format!("http://127.0.0.1:{port}/mcp"),
+        }
+    }
+}
+
+impl Drop for EverythingOverHttp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The gateway scenario over `front`; HTTP gateways are started here, listening on a free
+/// loopback port, and HTTP upstreams are server-everything's streamable HTTP transport.
 fn run_through(peers: &Peers, policy: &Path, front: Front) -> Run {
     let mut args: Vec<OsString> = Vec::new();
+    let upstream = matches!(
+        front,
+        Front::StdioToHttpUpstream | Front::HttpToHttpUpstream
+    )
+    .then(|| EverythingOverHttp::start(peers));
+    let server: Vec<OsString> = match &upstream {
+        Some(u) => vec!["--upstream".into(), u.url.clone().into()],
+        None => std::iter::once("--".into())
+            .chain(direct_command(peers))
+            .collect(),
+    };
     let listening = match front {
-        Front::Stdio => {
+        Front::Stdio | Front::StdioToHttpUpstream => {
             args.push("--".into());
-            args.extend(gateway_command(peers, policy));
+            args.push(TOOLGATE.into());
+            args.extend(gateway_args(policy));
+            args.extend(server);
             None
         }
-        Front::StreamableHttp | Front::LegacySse => {
+        Front::StreamableHttp | Front::LegacySse | Front::HttpToHttpUpstream => {
             let mut cmd = std::process::Command::new(TOOLGATE);
             cmd.args(gateway_args(policy))
-                .args(["--listen", "127.0.0.1:0", "--"])
-                .args(direct_command(peers));
+                .args(["--listen", "127.0.0.1:0"])
+                .args(server);
             let g = toolgate_testkit::listening::ListeningGateway::start(cmd)
                 .unwrap_or_else(|e| panic!("interop {front:?}: {e}"));
             match front {
@@ -326,6 +387,7 @@ fn run_through(peers: &Peers, policy: &Path, front: Front) -> Run {
         }
     };
     let mut run = run_scenario(peers, "gateway", &args);
+    drop(upstream);
     if let Some(g) = listening {
         run.stderr.push_str("\n--- gateway stderr ---\n");
         run.stderr.push_str(&g.stderr());
@@ -344,12 +406,28 @@ fn server_everything_through_toolgate_matches_direct_and_enforces_the_policy() {
     };
     let dir = tempfile::tempdir().unwrap();
     let policy = write_policy(dir.path(), INTEROP_POLICY);
-    let fronts = [Front::Stdio, Front::StreamableHttp, Front::LegacySse];
+    let fronts = [
+        Front::Stdio,
+        Front::StreamableHttp,
+        Front::LegacySse,
+        Front::StdioToHttpUpstream,
+        Front::HttpToHttpUpstream,
+    ];
 
-    // All runs at once: each takes a few seconds, mostly waiting on the server.
-    let (direct, gateways) = std::thread::scope(|s| {
+    // All runs at once: each takes a few seconds, mostly waiting on the server. Runs with an
+    // HTTP upstream are compared with a direct run over server-everything's own HTTP
+    // transport, which differs from its stdio one (it sends no tools/list_changed).
+    let (direct, direct_http, gateways) = std::thread::scope(|s| {
         let direct =
             s.spawn(|| run_scenario(&peers, "direct", &with_dashes(direct_command(&peers))));
+        let direct_http = s.spawn(|| {
+            let server = EverythingOverHttp::start(&peers);
+            run_scenario(
+                &peers,
+                "direct",
+                &["--url".into(), server.url.clone().into()],
+            )
+        });
         let gateways: Vec<_> = fronts
             .iter()
             .map(|&front| {
@@ -359,6 +437,7 @@ fn server_everything_through_toolgate_matches_direct_and_enforces_the_policy() {
             .collect();
         (
             direct.join().unwrap(),
+            direct_http.join().unwrap(),
             gateways
                 .into_iter()
                 .map(|g| g.join().unwrap())
@@ -366,7 +445,11 @@ fn server_everything_through_toolgate_matches_direct_and_enforces_the_policy() {
         )
     });
     for (front, through) in fronts.iter().zip(&gateways) {
-        check_against_direct(&direct, through, *front);
+        let direct = match front {
+            Front::StdioToHttpUpstream | Front::HttpToHttpUpstream => &direct_http,
+            _ => &direct,
+        };
+        check_against_direct(direct, through, *front);
     }
 }
 

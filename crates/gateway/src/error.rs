@@ -16,6 +16,8 @@ pub enum GatewayError {
     NoCommand,
     #[error("policy `{path}` could not be loaded:\n{details}")]
     Policy { path: String, details: String },
+    #[error("upstream: {0}")]
+    Upstream(String),
     #[error("this server speaks MCP only in sessions (stdio servers need `initialize`)")]
     Stateless,
     #[error("I/O error on {what}: {source}")]
@@ -36,6 +38,7 @@ impl GatewayError {
             GatewayError::Policy { .. } => 1,
             GatewayError::Io { .. } => 1,
             GatewayError::Stateless => 1,
+            GatewayError::Upstream(_) => 1,
         }
     }
 }

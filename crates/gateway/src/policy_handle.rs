@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
-use toolgate_policy::{CompiledPolicy, load};
+use toolgate_policy::{CompiledPolicy, Diagnostic, LoadError, load, load_identities};
 
 use crate::error::GatewayError;
 
@@ -27,6 +27,8 @@ pub struct PolicyHandle {
 struct Inner {
     current: ArcSwap<CompiledPolicy>,
     path: PathBuf,
+    /// `--identities FILE`: identities and auth kept apart from the policy, merged into it.
+    identities: Option<PathBuf>,
     reloads: AtomicU64,
     failed_reloads: AtomicU64,
 }
@@ -34,7 +36,16 @@ struct Inner {
 impl PolicyHandle {
     /// Loads `path`; every diagnostic is in the error when it does not load.
     pub fn load(path: &Path) -> Result<PolicyHandle, GatewayError> {
-        let compiled = read_policy(path)?;
+        Self::load_with_identities(path, None)
+    }
+
+    /// Loads `path` merged with a separate identities file (`identities` and `auth` only);
+    /// both are watched.
+    pub fn load_with_identities(
+        path: &Path,
+        identities: Option<&Path>,
+    ) -> Result<PolicyHandle, GatewayError> {
+        let compiled = read_policy(path, identities)?;
         for w in &compiled.1 {
             tracing::warn!(target: "toolgate::policy", "{w}");
         }
@@ -42,6 +53,7 @@ impl PolicyHandle {
             inner: Arc::new(Inner {
                 current: ArcSwap::from_pointee(compiled.0),
                 path: path.to_owned(),
+                identities: identities.map(Path::to_owned),
                 reloads: AtomicU64::new(0),
                 failed_reloads: AtomicU64::new(0),
             }),
@@ -54,10 +66,16 @@ impl PolicyHandle {
             inner: Arc::new(Inner {
                 current: ArcSwap::from_pointee(policy),
                 path: PathBuf::new(),
+                identities: None,
                 reloads: AtomicU64::new(0),
                 failed_reloads: AtomicU64::new(0),
             }),
         }
+    }
+
+    /// The policy file's path (relative paths in it, like `jwks_file`, start from its directory).
+    pub fn path(&self) -> &Path {
+        &self.inner.path
     }
 
     pub fn current(&self) -> Arc<CompiledPolicy> {
@@ -77,16 +95,25 @@ impl PolicyHandle {
         let handle = self.clone();
         tokio::spawn(async move {
             let path = handle.inner.path.clone();
-            let mut last = fingerprint(&path).await;
+            let identities = handle.inner.identities.clone();
+            let both = || async {
+                let ids = match &identities {
+                    Some(i) => fingerprint(i).await,
+                    None => None,
+                };
+                (fingerprint(&path).await, ids)
+            };
+            let mut last = both().await;
             loop {
                 tokio::time::sleep(POLL_EVERY).await;
-                let now = fingerprint(&path).await;
+                let now = both().await;
                 if now == last {
                     continue;
                 }
                 last = now;
-                let p = path.clone();
-                let result = tokio::task::spawn_blocking(move || read_policy(&p)).await;
+                let (p, i) = (path.clone(), identities.clone());
+                let result =
+                    tokio::task::spawn_blocking(move || read_policy(&p, i.as_deref())).await;
                 match result {
                     Ok(Ok((policy, warnings))) => {
                         if policy.version() == handle.current().version() {
@@ -130,17 +157,46 @@ async fn fingerprint(path: &Path) -> Fingerprint {
     Some((meta.modified().ok(), meta.len(), meta.ino()))
 }
 
-fn read_policy(path: &Path) -> Result<(CompiledPolicy, Vec<String>), GatewayError> {
+fn read_policy(
+    path: &Path,
+    identities: Option<&Path>,
+) -> Result<(CompiledPolicy, Vec<String>), GatewayError> {
+    let (policy, mut warnings) = read_one(path, |text, name| {
+        load(text, name).map(|l| (CompiledPolicy::new(l.policy), l.warnings))
+    })?;
+    let Some(ids_path) = identities else {
+        return Ok((policy, warnings));
+    };
+    let (file, more) = read_one(ids_path, |text, name| {
+        load_identities(text, name).map(|l| (l.file, l.warnings))
+    })?;
+    warnings.extend(more);
+    let merged = policy
+        .with_identities(file)
+        .map_err(|twice| GatewayError::Policy {
+            path: ids_path.display().to_string(),
+            details: format!(
+                "`{}` is defined both in {} and in {}; keep it in one of them",
+                twice.section,
+                path.display(),
+                ids_path.display()
+            ),
+        })?;
+    Ok((merged, warnings))
+}
+
+/// Reads and parses one file, rendering every diagnostic with its location.
+fn read_one<T>(
+    path: &Path,
+    parse: impl FnOnce(&str, &str) -> Result<(T, Vec<Diagnostic>), LoadError>,
+) -> Result<(T, Vec<String>), GatewayError> {
     let display = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| GatewayError::Policy {
         path: display.clone(),
-        details: format!("{display}: cannot read policy: {e}"),
+        details: format!("{display}: cannot read: {e}"),
     })?;
-    match load(&text, &display) {
-        Ok(loaded) => {
-            let warnings = loaded.warnings.iter().map(|d| d.render(&display)).collect();
-            Ok((CompiledPolicy::new(loaded.policy), warnings))
-        }
+    match parse(&text, &display) {
+        Ok((value, warnings)) => Ok((value, warnings.iter().map(|d| d.render(&display)).collect())),
         Err(e) => Err(GatewayError::Policy {
             path: display.clone(),
             details: e

@@ -9,6 +9,7 @@ pub mod policy_file;
 pub mod policy_fmt;
 pub mod run;
 pub mod run_http;
+pub mod run_upstream;
 pub mod scan;
 pub mod state;
 pub mod status;

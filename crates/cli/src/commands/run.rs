@@ -10,7 +10,7 @@ use std::sync::Arc;
 use toolgate_audit::{ArgsMode, AuditKey, AuditLog, AuditOptions, FsyncPolicy, SigningOptions};
 use toolgate_gateway::sessions::{SessionFactory, new_session_id};
 use toolgate_gateway::stdio::{self, StdioOptions};
-use toolgate_gateway::upstream;
+use toolgate_gateway::upstream::UpstreamSpec;
 use toolgate_gateway::{FailMode, PolicyHandle, SessionInfo};
 use toolgate_state::{StoreOptions, SystemClock, open_store_with_options};
 
@@ -64,10 +64,20 @@ pub struct Args {
     /// Serve `/metrics`, `/healthz` and `/readyz` on this address (e.g. 127.0.0.1:9464).
     #[arg(long, env = "TOOLGATE_ADMIN", value_name = "ADDR")]
     admin: Option<std::net::SocketAddr>,
+    /// Identities (API keys, groups) and `auth` settings kept in their own file rather than
+    /// in the policy; reloaded on change like the policy.
+    #[arg(long, env = "TOOLGATE_IDENTITIES", value_name = "FILE")]
+    identities: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) http: super::run_http::HttpArgs,
-    /// The MCP server to run, after `--`.
-    #[arg(last = true, required = true, value_name = "COMMAND")]
+    #[command(flatten)]
+    upstream: super::run_upstream::UpstreamArgs,
+    /// The MCP server to run, after `--` (or `--upstream URL`).
+    #[arg(
+        last = true,
+        required_unless_present = "upstream",
+        value_name = "COMMAND"
+    )]
     command: Vec<OsString>,
 }
 
@@ -135,10 +145,15 @@ async fn serve(args: Args) -> i32 {
     };
     let watcher = shared.factory.policy.watch();
     let audit = shared.factory.audit.clone();
-    let code = if args.http.listen.is_some() {
-        super::run_http::serve(&args.http, &shared, &args.identity, &args.command).await
-    } else {
-        serve_stdio(&args, &shared).await
+    let code = match args.upstream.spec(&args.command, shared.max_message_bytes) {
+        Err(message) => {
+            eprintln!("toolgate: {message}");
+            2
+        }
+        Ok(upstream) if args.http.listen.is_some() => {
+            super::run_http::serve(&args.http, &shared, &args.identity, upstream).await
+        }
+        Ok(upstream) => serve_stdio(&args, &shared, upstream).await,
     };
     watcher.abort();
     if let Some(task) = admin_task {
@@ -154,10 +169,11 @@ async fn serve(args: Args) -> i32 {
 }
 
 async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<()>>), i32> {
-    let policy = PolicyHandle::load(&args.policy).map_err(|e| {
-        eprintln!("toolgate: {e}");
-        e.exit_code()
-    })?;
+    let policy = PolicyHandle::load_with_identities(&args.policy, args.identities.as_deref())
+        .map_err(|e| {
+            eprintln!("toolgate: {e}");
+            e.exit_code()
+        })?;
     let store_options = StoreOptions {
         key_prefix: args.state_prefix.clone(),
         ..StoreOptions::default()
@@ -225,7 +241,10 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
         pins,
         audit,
         audit_required: args.audit_required,
-        server_name: server_name(&args.command),
+        server_name: args
+            .upstream
+            .describe()
+            .unwrap_or_else(|| server_name(&args.command)),
     };
     Ok((
         Shared {
@@ -240,7 +259,7 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
 }
 
 /// One agent on stdin/stdout, one server.
-async fn serve_stdio(args: &Args, shared: &Shared) -> i32 {
+async fn serve_stdio(args: &Args, shared: &Shared, upstream: UpstreamSpec) -> i32 {
     let session = SessionInfo {
         identity: args.identity.clone(),
         groups: Vec::new(),
@@ -248,14 +267,11 @@ async fn serve_stdio(args: &Args, shared: &Shared) -> i32 {
     };
     tracing::info!(identity = %session.identity, session = %session.session_id, "stdio session");
     let interceptor = Arc::new(shared.factory.interceptor(session, "stdio"));
-    let result = match upstream::child::spawn(&args.command, shared.max_message_bytes) {
-        Ok(child) => {
+    let result = match upstream.connect().await {
+        Ok((conn, pid)) => {
             stdio::run(
                 interceptor,
-                stdio::Upstream {
-                    conn: child.conn,
-                    pid: child.pid,
-                },
+                stdio::Upstream { conn, pid },
                 StdioOptions {
                     max_message_bytes: shared.max_message_bytes,
                     call_timeout: shared.call_timeout,

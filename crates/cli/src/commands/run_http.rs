@@ -1,7 +1,6 @@
 //! `toolgate run --listen ADDR …`: many agents over HTTP (streamable HTTP at `/mcp`, legacy
 //! HTTP+SSE at `/sse`), each session with its own upstream session.
 
-use std::ffi::OsString;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -48,7 +47,12 @@ fn listen_addr(spec: &str) -> Result<SocketAddr, String> {
         .map_err(|_| format!("--listen {spec:?}: expected PORT or HOST:PORT (e.g. 127.0.0.1:8787)"))
 }
 
-pub async fn serve(args: &HttpArgs, shared: &Shared, identity: &str, command: &[OsString]) -> i32 {
+pub async fn serve(
+    args: &HttpArgs,
+    shared: &Shared,
+    identity: &str,
+    upstream: UpstreamSpec,
+) -> i32 {
     let fail = |message: String| {
         eprintln!("toolgate: {message}");
         2
@@ -61,11 +65,6 @@ pub async fn serve(args: &HttpArgs, shared: &Shared, identity: &str, command: &[
         Err(m) => return fail(m),
     };
     let loopback = addr.ip().is_loopback();
-    if !loopback && !args.allow_unauthenticated {
-        return fail(format!(
-            "refusing to listen on {addr} without credentials: configure `identities` (API keys) or `auth.jwt` in the policy, or pass --allow-unauthenticated"
-        ));
-    }
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => match tls_acceptor(cert, key) {
             Ok(t) => Some(t),
@@ -74,6 +73,13 @@ pub async fn serve(args: &HttpArgs, shared: &Shared, identity: &str, command: &[
         _ => None,
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
+    let http = match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => return fail(format!("cannot set up the HTTP client: {e}")),
+    };
     let front = HttpFront::new(
         HttpOptions {
             max_message_bytes: shared.max_message_bytes,
@@ -85,14 +91,25 @@ pub async fn serve(args: &HttpArgs, shared: &Shared, identity: &str, command: &[
             max_sessions: args.max_sessions,
             session_idle: Duration::from_secs(args.session_idle.max(1)),
             default_identity: identity.to_owned(),
+            require_credentials: !loopback && !args.allow_unauthenticated,
             ..HttpOptions::default()
         },
         shared.factory.clone(),
-        UpstreamSpec::Command {
-            command: command.to_vec(),
-            max_message_bytes: shared.max_message_bytes,
-        },
+        upstream,
+        http,
     );
+    let front = match front {
+        Ok(f) => f,
+        Err(m) => return fail(m),
+    };
+    if !front.credentials_configured() && !loopback && !args.allow_unauthenticated {
+        return fail(format!(
+            "refusing to listen on {addr} without credentials: give identities API keys or configure auth.jwt (policy or --identities), or pass --allow-unauthenticated"
+        ));
+    }
+    if let Err(m) = front.warm_up().await {
+        return fail(format!("auth.jwt: cannot load the key set: {m}"));
+    }
     let (bound, server) = match front.serve(addr, tls, ConnLimits::default()).await {
         Ok(s) => s,
         Err(m) => return fail(m),

@@ -23,16 +23,19 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use tokio::task::JoinHandle;
 use toolgate_mcp::Id;
+use toolgate_policy::CompiledPolicy;
 
 pub use guard::OriginPolicy;
 pub use listener::{ConnLimits, tls_acceptor};
 pub use session::Owner;
 
+use crate::identity::{Authenticator, protected_resource_metadata, settings_from_policy};
 use crate::intercept::SessionInfo;
 use crate::sessions::{SessionFactory, new_session_id};
 use crate::upstream::UpstreamSpec;
@@ -53,6 +56,9 @@ pub struct HttpOptions {
     pub body_timeout: Duration,
     /// Who is calling when no credentials are configured (loopback use).
     pub default_identity: String,
+    /// Refuse requests while no credentials are configured (a non-loopback listener without
+    /// `--allow-unauthenticated`: a reload that drops every key must not open the gateway).
+    pub require_credentials: bool,
 }
 
 impl Default for HttpOptions {
@@ -65,6 +71,7 @@ impl Default for HttpOptions {
             session_idle: Duration::from_secs(30 * 60),
             body_timeout: Duration::from_secs(30),
             default_identity: "local".into(),
+            require_credentials: false,
         }
     }
 }
@@ -73,19 +80,42 @@ pub struct HttpFront {
     pub opts: HttpOptions,
     factory: SessionFactory,
     upstream: UpstreamSpec,
+    auth: Authenticator,
+    /// The policy the authenticator's settings were built from; rebuilt when it changes.
+    auth_source: Mutex<Arc<CompiledPolicy>>,
     sessions: Mutex<HashMap<String, Arc<HttpSession>>>,
     me: Weak<HttpFront>,
 }
 
 impl HttpFront {
-    pub fn new(opts: HttpOptions, factory: SessionFactory, upstream: UpstreamSpec) -> Arc<Self> {
-        Arc::new_cyclic(|me| HttpFront {
+    /// Fails when the policy's `auth` settings can't be used (a bad JWKS URL, say).
+    pub fn new(
+        opts: HttpOptions,
+        factory: SessionFactory,
+        upstream: UpstreamSpec,
+        http: reqwest::Client,
+    ) -> Result<Arc<Self>, String> {
+        let policy = factory.policy.current();
+        let settings = settings_from_policy(&policy, policy_dir(&factory))?;
+        Ok(Arc::new_cyclic(|me| HttpFront {
             opts,
             factory,
             upstream,
+            auth: Authenticator::new(settings, http),
+            auth_source: Mutex::new(policy),
             sessions: Mutex::new(HashMap::new()),
             me: me.clone(),
-        })
+        }))
+    }
+
+    /// Whether callers must present credentials (API keys or JWT are configured).
+    pub fn credentials_configured(&self) -> bool {
+        self.auth.required()
+    }
+
+    /// Loads a configured JWKS now, so a bad file or an unreachable issuer shows at start.
+    pub async fn warm_up(&self) -> Result<(), String> {
+        self.auth.warm_up().await.map_err(|e| e.to_string())
     }
 
     pub fn router(self: &Arc<Self>) -> Router {
@@ -98,6 +128,14 @@ impl HttpFront {
             )
             .route("/sse", get(legacy::open))
             .route("/message", post(legacy::message))
+            .route(
+                "/.well-known/oauth-protected-resource",
+                get(resource_metadata),
+            )
+            .route(
+                "/.well-known/oauth-protected-resource/{*path}",
+                get(resource_metadata),
+            )
             .with_state(self.clone())
     }
 
@@ -133,12 +171,57 @@ impl HttpFront {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Who is calling.
-    async fn caller(&self, _headers: &HeaderMap) -> Result<Owner, Response> {
-        Ok(Owner {
-            identity: Arc::from(self.opts.default_identity.as_str()),
-            groups: Vec::new(),
-        })
+    /// Who is calling: from the bearer token when credentials are configured, else the
+    /// default identity (or a refusal, see [`HttpOptions::require_credentials`]).
+    async fn caller(&self, headers: &HeaderMap) -> Result<Owner, Response> {
+        self.refresh_auth();
+        if !self.auth.required() {
+            if self.opts.require_credentials {
+                return Err(refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "no credentials are configured (identities with api_keys, or auth.jwt): refusing every caller",
+                ));
+            }
+            return Ok(Owner {
+                identity: Arc::from(self.opts.default_identity.as_str()),
+                groups: Vec::new(),
+            });
+        }
+        match self
+            .auth
+            .authenticate(headers.get(header::AUTHORIZATION))
+            .await
+        {
+            Ok(caller) => Ok(Owner {
+                identity: caller.identity,
+                groups: caller.groups,
+            }),
+            Err(e) => {
+                tracing::warn!(code = e.code(), error = %e, "refused an HTTP request: not authenticated");
+                let mut response = refuse(e.status(), &e.to_string());
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, self.auth.challenge(&e));
+                Err(response)
+            }
+        }
+    }
+
+    /// Rebuilds the authenticator's settings after a policy reload. Settings that don't load
+    /// keep the previous ones (the policy itself loaded, so this is rare: a bad JWKS URL).
+    fn refresh_auth(&self) {
+        let policy = self.factory.policy.current();
+        let mut source = self.auth_source.lock().unwrap_or_else(|p| p.into_inner());
+        if Arc::ptr_eq(&source, &policy) {
+            return;
+        }
+        match settings_from_policy(&policy, policy_dir(&self.factory)) {
+            Ok(settings) => self.auth.replace_settings(settings),
+            Err(e) => {
+                tracing::error!(error = %e, "the reloaded policy's auth settings can't be used; keeping the previous ones")
+            }
+        }
+        *source = policy;
     }
 
     /// The session a request names, if it exists and belongs to the caller.
@@ -239,5 +322,30 @@ impl HttpFront {
                 }
             }
         })
+    }
+}
+
+fn policy_dir(factory: &SessionFactory) -> &std::path::Path {
+    factory
+        .policy
+        .path()
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+}
+
+/// RFC 9728 protected-resource metadata, when the policy names the resource (`auth.resource`):
+/// where an MCP client learns which authorization server issues tokens for this gateway.
+async fn resource_metadata(State(front): State<Arc<HttpFront>>) -> Response {
+    let policy = front.factory.policy.current();
+    match policy.policy().auth.as_ref().and_then(|a| {
+        a.resource
+            .as_deref()
+            .map(|r| protected_resource_metadata(r, &a.authorization_servers, &[]))
+    }) {
+        Some(doc) => guard::json_response(StatusCode::OK, bytes::Bytes::from(doc.to_string())),
+        None => refuse(
+            StatusCode::NOT_FOUND,
+            "no protected-resource metadata: the policy sets no auth.resource",
+        ),
     }
 }

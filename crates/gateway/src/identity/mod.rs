@@ -24,6 +24,7 @@
 mod api_key;
 mod b64;
 mod error;
+mod from_policy;
 pub mod jwks;
 mod jwt;
 mod key_set;
@@ -42,6 +43,7 @@ pub use api_key::{
     parse_digest,
 };
 pub use error::{AuthError, MalformedReason, REALM};
+pub use from_policy::settings_from_policy;
 pub use jwks::{Clock, JwksSource, ManualClock, SystemClock};
 pub use jwt::{DEFAULT_ALGORITHMS, DEFAULT_LEEWAY, JwtSettings, JwtSettingsError, MAX_LEEWAY};
 pub use metadata::{metadata_path_for, metadata_url_for, protected_resource_metadata};

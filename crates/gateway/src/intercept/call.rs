@@ -45,14 +45,13 @@ impl Interceptor {
             Err(e) => return Step::Reply(parse_error_response(Some(&id), &e)),
         };
         let policy = self.policy.current();
+        let groups = self.caller_groups(&policy);
         let decision = policy.decide(&CallContext {
             tool: &call.name,
             args: &call.arguments,
             identity: &self.session.identity,
             session: &self.session.session_id,
-            // The identity's groups from the policy's `identities` (stdio callers are named,
-            // not authenticated by a token that could carry groups).
-            groups: policy.groups_of(&self.session.identity),
+            groups: &groups,
         });
         let audit_id = id.to_string();
         let refuse = |kind: RefusalKind, reason: &str, d: &Decision, retry_after_s| {

@@ -9,6 +9,7 @@
 mod call;
 mod server;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -16,6 +17,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use toolgate_mcp::parse::{TOOLS_CALL, TOOLS_LIST};
 use toolgate_mcp::wire::{INVALID_REQUEST, best_effort_id, error_response, parse_error_response};
 use toolgate_mcp::{Frame, Id, Incoming, Kind, Message, parse_bytes};
+use toolgate_policy::CompiledPolicy;
 use toolgate_state::{Reservation, StateStore};
 
 use crate::audit_sink::AuditSink;
@@ -151,6 +153,24 @@ impl Interceptor {
     /// Number of tool calls forwarded and not yet answered.
     pub fn in_flight(&self) -> usize {
         self.state().calls.len()
+    }
+
+    /// The caller's groups: those its credentials carry (a JWT claim, an API key's identity)
+    /// and those the current policy gives its identity (a reload can change them).
+    fn caller_groups<'p>(&'p self, policy: &'p CompiledPolicy) -> Cow<'p, [Arc<str>]> {
+        let from_policy = policy.groups_of(&self.session.identity);
+        if self.session.groups.is_empty() {
+            return Cow::Borrowed(from_policy);
+        }
+        let mut all = self.session.groups.clone();
+        all.extend(
+            from_policy
+                .iter()
+                .filter(|g| !all.contains(g))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        Cow::Owned(all)
     }
 
     /// The ids of the tool calls forwarded and not yet answered.

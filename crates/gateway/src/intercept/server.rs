@@ -128,14 +128,12 @@ impl Interceptor {
         let policy = self.policy.current();
         let drift = policy.policy().drift;
         let pins = self.pins.clone();
+        let groups = self.caller_groups(&policy);
         let keep = |name: &str, def: &Value| {
-            policy.lists_for(
-                name,
-                &self.session.identity,
-                policy.groups_of(&self.session.identity),
-            ) && pins
-                .as_ref()
-                .is_none_or(|p| matches!(p.on_listed(def, drift), Listed::Keep))
+            policy.lists_for(name, &self.session.identity, &groups)
+                && pins
+                    .as_ref()
+                    .is_none_or(|p| matches!(p.on_listed(def, drift), Listed::Keep))
         };
         match filter_tools_list(m.value(), keep) {
             Ok(None) => Some(m.raw().clone()),

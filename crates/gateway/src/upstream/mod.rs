@@ -76,6 +76,11 @@ pub enum UpstreamSpec {
         command: Vec<std::ffi::OsString>,
         max_message_bytes: usize,
     },
+    /// A remote server over streamable HTTP (or legacy HTTP+SSE); one upstream session each.
+    Http {
+        options: http::HttpUpstreamOptions,
+        client: reqwest::Client,
+    },
 }
 
 impl UpstreamSpec {
@@ -86,6 +91,12 @@ impl UpstreamSpec {
                 command,
                 max_message_bytes,
             } => child::spawn(command, *max_message_bytes).map(|c| (c.conn, c.pid)),
+            UpstreamSpec::Http { options, client } => {
+                http::connect(options.clone(), client.clone())
+                    .await
+                    .map(|conn| (conn, None))
+                    .map_err(|e| crate::GatewayError::Upstream(e.to_string()))
+            }
         }
     }
 
@@ -95,6 +106,9 @@ impl UpstreamSpec {
     pub fn stateless(&self) -> bool {
         match self {
             UpstreamSpec::Command { .. } => false,
+            UpstreamSpec::Http { options, .. } => {
+                !matches!(options.protocol, http::HttpProtocol::LegacySse)
+            }
         }
     }
 
@@ -102,6 +116,15 @@ impl UpstreamSpec {
     pub async fn connect_stateless(&self) -> Result<UpstreamConn, crate::GatewayError> {
         match self {
             UpstreamSpec::Command { .. } => Err(crate::GatewayError::Stateless),
+            UpstreamSpec::Http { options, client } => {
+                let options = http::HttpUpstreamOptions {
+                    stateless: true,
+                    ..options.clone()
+                };
+                http::connect(options, client.clone())
+                    .await
+                    .map_err(|e| crate::GatewayError::Upstream(e.to_string()))
+            }
         }
     }
 }
