@@ -1,0 +1,269 @@
+//! The HTTP front from the outside: `toolgate run --listen` in front of the example server,
+//! driven by a small streamable-HTTP agent. Identities (API keys, grants, sessions bound to
+//! their identity), refusals at the HTTP layer (401, 403, 404, 413), and exact counters
+//! across many concurrent sessions.
+
+mod gateway_http {
+    pub mod agent;
+}
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gateway_http::agent::{Agent, kind};
+use reqwest::StatusCode;
+use serde_json::json;
+use toolgate_gateway::identity::{digest_hex, hash_api_key};
+use toolgate_testkit::example_server_path;
+use toolgate_testkit::listening::ListeningGateway;
+
+const TOOLGATE: &str = env!("CARGO_BIN_EXE_toolgate");
+
+const ALLOW_ALL: &str = "version: \"1\"\ntools:\n  \"*\": {rules: [{action: allow}]}\n";
+
+const ALICE_KEY: &str = "tg_test_alice_0123456789abcdef";
+const BOB_KEY: &str = "tg_test_bob_fedcba9876543210";
+
+fn key_hash(key: &str) -> String {
+    format!("sha256:{}", digest_hex(&hash_api_key(key)))
+}
+
+/// Two identities with API keys; searches for everyone granted (two per identity, counted
+/// per identity), orders for alice only.
+fn identities_policy() -> String {
+    format!(
+        r#"version: "1"
+identities:
+  alice: {{api_keys: ["{alice}"]}}
+  bob: {{groups: [support], api_keys: ["{bob}"]}}
+grants:
+  - name: searchers
+    to: [alice, "group:support"]
+    tools: [search_orders]
+    rules:
+      search_orders:
+        - {{name: searches, action: allow, rate_limit: {{max: 2, window: day}}, scope: grant}}
+  - name: order-desk
+    to: [alice]
+    tools: [get_order]
+"#,
+        alice = key_hash(ALICE_KEY),
+        bob = key_hash(BOB_KEY)
+    )
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    log: PathBuf,
+    gateway: ListeningGateway,
+}
+
+fn start(policy: &str, extra: &[&str]) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let policy_path = dir.path().join("policy.yaml");
+    std::fs::write(&policy_path, policy).unwrap();
+    let log = dir.path().join("upstream.log");
+    let mut cmd = Command::new(TOOLGATE);
+    cmd.args([
+        "run",
+        "--audit",
+        "off",
+        "--pin-file",
+        "off",
+        "--state",
+        "memory",
+    ])
+    .args(["--listen", "127.0.0.1:0"])
+    .args(extra)
+    .arg("--policy")
+    .arg(&policy_path)
+    .arg("--")
+    .arg(example_server_path())
+    .env("TOOLGATE_TESTKIT_LOG", &log);
+    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+    Setup {
+        _dir: dir,
+        log,
+        gateway,
+    }
+}
+
+fn upstream_lines(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .count()
+}
+
+#[tokio::test]
+async fn two_api_keys_are_two_identities_with_their_own_grants_and_counters() {
+    let s = start(&identities_policy(), &[]);
+    let url = s.gateway.mcp_url();
+    let mut alice = Agent::new(&url, Some(ALICE_KEY));
+    let mut bob = Agent::new(&url, Some(BOB_KEY));
+    assert_eq!(alice.initialize().await.status, StatusCode::OK);
+    assert_eq!(bob.initialize().await.status, StatusCode::OK);
+
+    // What each may see.
+    let mut a = alice.tool_names().await;
+    a.sort();
+    assert_eq!(a, ["get_order", "search_orders"], "{}", s.gateway.stderr());
+    assert_eq!(bob.tool_names().await, ["search_orders"]);
+
+    // `scope: grant` counts per identity: two searches each, the third refused.
+    for agent in [&mut alice, &mut bob] {
+        for _ in 0..2 {
+            let ok = agent.call("search_orders", json!({"query": "lamp"})).await;
+            assert_eq!(kind(&ok), "", "{ok}");
+        }
+        let third = agent.call("search_orders", json!({"query": "lamp"})).await;
+        assert_eq!(kind(&third), "rate_limited", "{third}");
+        assert_eq!(
+            third["result"]["_meta"]["dev.toolgate/decision"]["rule"],
+            "searches"
+        );
+    }
+
+    // bob holds no grant for get_order: denied, and the server never hears of it.
+    let before = upstream_lines(&s.log);
+    let denied = bob.call("get_order", json!({"order_id": "ORD-1001"})).await;
+    assert_eq!(kind(&denied), "deny", "{denied}");
+    let text = denied["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("no grant"), "{text}");
+    assert_eq!(upstream_lines(&s.log), before);
+    let allowed = alice
+        .call("get_order", json!({"order_id": "ORD-1001"}))
+        .await;
+    assert_eq!(kind(&allowed), "", "{allowed}");
+}
+
+#[tokio::test]
+async fn a_bad_or_missing_key_gets_401_and_nothing_reaches_the_upstream() {
+    let s = start(&identities_policy(), &[]);
+    let url = s.gateway.mcp_url();
+    for key in [Some("tg_not_a_key"), None, Some("a.b.c")] {
+        let mut agent = Agent::new(&url, key);
+        let reply = agent.initialize().await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "{key:?}: {}",
+            reply.text
+        );
+        let challenge = reply.headers["www-authenticate"].to_str().unwrap();
+        assert!(
+            challenge.starts_with("Bearer realm=\"toolgate\""),
+            "{challenge}"
+        );
+        assert_eq!(
+            challenge.contains("error=\"invalid_token\""),
+            key.is_some(),
+            "{key:?}: {challenge}"
+        );
+        assert!(
+            !reply.text.contains("tg_not_a_key"),
+            "the refusal must not echo the key: {}",
+            reply.text
+        );
+    }
+    // Not even a session was started: no server process read a line.
+    assert_eq!(upstream_lines(&s.log), 0, "{}", s.gateway.stderr());
+    assert!(s.gateway.stderr().contains("not authenticated"));
+}
+
+#[tokio::test]
+async fn a_session_answers_only_the_identity_that_opened_it() {
+    let s = start(&identities_policy(), &[]);
+    let url = s.gateway.mcp_url();
+    let mut alice = Agent::new(&url, Some(ALICE_KEY));
+    alice.initialize().await;
+    let mut mallory = Agent::new(&url, Some(BOB_KEY));
+    mallory.session = alice.session.clone();
+    let reply = mallory.request("tools/list", json!({})).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+    assert!(reply.text.contains("another identity"));
+}
+
+#[tokio::test]
+async fn http_layer_refusals_are_precise() {
+    let s = start(ALLOW_ALL, &[]);
+    let url = s.gateway.mcp_url();
+    let mut agent = Agent::new(&url, None);
+    assert_eq!(agent.initialize().await.status, StatusCode::OK);
+    let list = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/list"});
+
+    // A browser page from another origin (DNS rebinding) is refused.
+    let evil = agent
+        .post(&list, &[("origin", "http://evil.example")])
+        .await;
+    assert_eq!(evil.status, StatusCode::FORBIDDEN, "{}", evil.text);
+    let local = agent
+        .post(&list, &[("origin", "http://localhost:3000")])
+        .await;
+    assert_eq!(local.status, StatusCode::OK, "{}", local.text);
+
+    // An unknown protocol revision, an unknown session, no session at all.
+    let bad_version = agent
+        .post(&list, &[("mcp-protocol-version", "1999-01-01")])
+        .await;
+    assert_eq!(bad_version.status, StatusCode::BAD_REQUEST);
+    let mut stranger = Agent::new(&url, None);
+    stranger.session = Some("0123456789abcdef".into());
+    assert_eq!(
+        stranger.post(&list, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    stranger.session = None;
+    assert_eq!(
+        stranger.post(&list, &[]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // A body over --max-message-bytes is refused before anything reads it.
+    let huge = json!({"jsonrpc": "2.0", "id": 10, "method": "tools/call",
+        "params": {"name": "echo", "arguments": {"text": "x".repeat(5 * 1024 * 1024)}}});
+    let too_big = agent.post(&huge, &[]).await;
+    assert_eq!(
+        too_big.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        too_big.text
+    );
+
+    // DELETE ends the session; it is gone afterwards.
+    let client = reqwest::Client::new();
+    let deleted = client
+        .delete(&url)
+        .header("mcp-session-id", agent.session.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::OK);
+    assert_eq!(agent.post(&list, &[]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn a_public_address_without_credentials_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(&policy, ALLOW_ALL).unwrap();
+    let out = Command::new(TOOLGATE)
+        .args([
+            "run",
+            "--audit",
+            "off",
+            "--state",
+            "memory",
+            "--listen",
+            "0.0.0.0:0",
+        ])
+        .arg("--policy")
+        .arg(&policy)
+        .arg("--")
+        .arg(example_server_path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("without credentials"), "{stderr}");
+}
