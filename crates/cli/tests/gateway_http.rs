@@ -267,3 +267,100 @@ fn a_public_address_without_credentials_is_refused_at_start() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("without credentials"), "{stderr}");
 }
+
+/// JWT access tokens from an OAuth issuer: identity from `sub`, groups from the `groups`
+/// claim (which grants read), expiry enforced, and the RFC 9728 metadata that tells a client
+/// where to get a token.
+#[tokio::test]
+async fn jwt_callers_get_their_identity_and_groups_from_the_token() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode, jwk::Jwk};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../gateway/tests/fixtures/jwt");
+    let pem = std::fs::read(fixtures.join("test-only-rsa2048.pem")).unwrap();
+    let key = EncodingKey::from_rsa_pem(&pem).unwrap();
+    let mut jwk = Jwk::from_encoding_key(&key, Algorithm::RS256).unwrap();
+    jwk.common.key_id = Some("k1".into());
+    let policy = r#"version: "1"
+auth:
+  jwt: {issuer: "https://id.test/", audience: toolgate, jwks_file: jwks.json}
+  resource: "http://127.0.0.1/mcp"
+  authorization_servers: ["https://id.test/"]
+grants:
+  - {name: support, to: ["group:support"], tools: [search_orders]}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("jwks.json"),
+        json!({"keys": [jwk]}).to_string(),
+    )
+    .unwrap();
+    let policy_path = dir.path().join("policy.yaml");
+    std::fs::write(&policy_path, policy).unwrap();
+    let mut cmd = Command::new(TOOLGATE);
+    cmd.args([
+        "run",
+        "--audit",
+        "off",
+        "--pin-file",
+        "off",
+        "--state",
+        "memory",
+    ])
+    .args(["--listen", "127.0.0.1:0", "--policy"])
+    .arg(&policy_path)
+    .arg("--")
+    .arg(example_server_path());
+    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let token = |sub: &str, groups: &[&str], exp: u64| {
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some("k1".into());
+        let claims = json!({"iss": "https://id.test/", "aud": "toolgate", "sub": sub,
+            "groups": groups, "iat": now, "exp": exp});
+        encode(&header, &claims, &key).unwrap()
+    };
+    let url = gateway.mcp_url();
+
+    let mut carol = Agent::new(&url, Some(&token("carol", &["support"], now + 600)));
+    assert_eq!(
+        carol.initialize().await.status,
+        StatusCode::OK,
+        "{}",
+        gateway.stderr()
+    );
+    let ok = carol.call("search_orders", json!({"query": "lamp"})).await;
+    assert_eq!(kind(&ok), "", "{ok}");
+
+    let mut dave = Agent::new(&url, Some(&token("dave", &[], now + 600)));
+    dave.initialize().await;
+    let denied = dave.call("search_orders", json!({"query": "lamp"})).await;
+    assert_eq!(kind(&denied), "deny", "{denied}");
+
+    let mut late = Agent::new(&url, Some(&token("carol", &["support"], now - 3600)));
+    let expired = late.initialize().await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+    let challenge = expired.headers["www-authenticate"].to_str().unwrap();
+    assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
+    assert!(
+        challenge.contains(
+            "resource_metadata=\"http://127.0.0.1/.well-known/oauth-protected-resource/mcp\""
+        ),
+        "{challenge}"
+    );
+
+    let metadata = reqwest::get(gateway.url("/.well-known/oauth-protected-resource/mcp"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+    assert_eq!(metadata["resource"], "http://127.0.0.1/mcp");
+    assert_eq!(
+        metadata["authorization_servers"],
+        json!(["https://id.test/"])
+    );
+}
