@@ -364,3 +364,74 @@ grants:
         json!(["https://id.test/"])
     );
 }
+
+/// Issue 6's exactness on the embedded store: one gateway on a SQLite file, 200 HTTP
+/// sessions (each with its own server process) calling at once, a global limit of 50:
+/// exactly 50 calls reach a server, every other one is refused with `retry_after_s`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_sessions_on_one_sqlite_file_forward_exactly_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "tools:\n  echo:\n    rules:\n      - {name: fleet, action: allow, rate_limit: {max: 50, window: 3600}, scope: global}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("upstream.log");
+    let state = format!("sqlite:{}", dir.path().join("counters.db").display());
+    let mut cmd = Command::new(TOOLGATE);
+    cmd.args([
+        "run",
+        "--audit",
+        "off",
+        "--pin-file",
+        "off",
+        "--state",
+        &state,
+    ])
+    .args(["--listen", "127.0.0.1:0", "--policy"])
+    .arg(&policy)
+    .arg("--")
+    .arg(example_server_path())
+    .env("TOOLGATE_TESTKIT_LOG", &log);
+    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+    let url = gateway.mcp_url();
+
+    let sessions = futures::future::join_all((0..200).map(|_| {
+        let url = url.clone();
+        async move {
+            let mut agent = Agent::new(&url, None);
+            let init = agent.initialize().await;
+            assert_eq!(init.status, StatusCode::OK, "{}", init.text);
+            agent
+        }
+    }))
+    .await;
+    let answers = futures::future::join_all(sessions.into_iter().enumerate().map(
+        |(i, mut agent)| async move { agent.call("echo", json!({"text": format!("c{i}")})).await },
+    ))
+    .await;
+
+    let passed = answers.iter().filter(|a| kind(a).is_empty()).count();
+    let limited: Vec<_> = answers
+        .iter()
+        .filter(|a| kind(a) == "rate_limited")
+        .collect();
+    let odd: Vec<_> = answers
+        .iter()
+        .filter(|a| !kind(a).is_empty() && kind(a) != "rate_limited")
+        .collect();
+    assert_eq!(passed, 50, "unexpected answers {odd:?}\n{}", gateway.stderr());
+    assert_eq!(limited.len(), 150);
+    assert!(limited.iter().all(|a| {
+        a["result"]["_meta"]["dev.toolgate/decision"]["retry_after_s"]
+            .as_f64()
+            .is_some_and(|s| s > 0.0)
+    }));
+    let forwarded = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("\"tools/call\""))
+        .count();
+    assert_eq!(forwarded, 50);
+}

@@ -165,10 +165,13 @@ where
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        // Logged before handling, so by the time any answer is out the line is on disk.
+        // Logged before handling, so by the time any answer is out the line is on disk; in
+        // one write, so servers sharing a log (O_APPEND) never interleave within a line.
         if let Some(log) = log.as_mut() {
-            log.write_all(raw).await?;
-            log.write_all(b"\n").await?;
+            let mut entry = Vec::with_capacity(raw.len() + 1);
+            entry.extend_from_slice(raw);
+            entry.push(b'\n');
+            log.write_all(&entry).await?;
             log.flush().await?;
         }
         server.handle_line(raw);
