@@ -421,7 +421,12 @@ async fn two_hundred_concurrent_sessions_on_one_sqlite_file_forward_exactly_the_
         .iter()
         .filter(|a| !kind(a).is_empty() && kind(a) != "rate_limited")
         .collect();
-    assert_eq!(passed, 50, "unexpected answers {odd:?}\n{}", gateway.stderr());
+    assert_eq!(
+        passed,
+        50,
+        "unexpected answers {odd:?}\n{}",
+        gateway.stderr()
+    );
     assert_eq!(limited.len(), 150);
     assert!(limited.iter().all(|a| {
         a["result"]["_meta"]["dev.toolgate/decision"]["retry_after_s"]

@@ -21,7 +21,7 @@ use tokio_util::codec::FramedRead;
 use toolgate_mcp::LineCodec;
 
 use crate::error::GatewayError;
-use crate::intercept::Interceptor;
+use crate::intercept::{ClientSink, Interceptor, Routed};
 use crate::upstream::child::{self, GRACE};
 use crate::upstream::{QUEUE, UpstreamConn, UpstreamEnd};
 
@@ -89,6 +89,17 @@ where
         let max = opts.max_message_bytes;
         let call_timeout = opts.call_timeout;
         tokio::spawn(async move {
+            // Calls waiting for approval; dropped (aborted) when the agent goes away.
+            let mut held_calls = tokio::task::JoinSet::new();
+            let sink: ClientSink = {
+                let to_agent = to_agent.clone();
+                Arc::new(move |b| {
+                    let to_agent = to_agent.clone();
+                    Box::pin(async move {
+                        let _ = to_agent.send(b).await;
+                    })
+                })
+            };
             let mut frames = FramedRead::new(agent_in, LineCodec::with_max_message_size(max));
             while let Some(frame) = frames.next().await {
                 let frame = match frame {
@@ -98,28 +109,17 @@ where
                         break;
                     }
                 };
-                let routed = interceptor.from_client(frame).await;
-                if let Some(after) = call_timeout {
-                    for id in routed.forwarded_calls {
-                        let interceptor = interceptor.clone();
-                        let to_agent = to_agent.clone();
-                        tokio::spawn(async move {
-                            tokio::time::sleep(after).await;
-                            if let Some(error) = interceptor.expire(&id, after).await {
-                                let _ = to_agent.send(error).await;
-                            }
-                        });
-                    }
+                let mut routed = interceptor.from_client(frame).await;
+                for held in std::mem::take(&mut routed.held) {
+                    let (interceptor, sink) = (interceptor.clone(), sink.clone());
+                    let (to_agent, to_server) = (to_agent.clone(), to_server.clone());
+                    held_calls.spawn(async move {
+                        let routed = interceptor.resolve_held(held, sink).await;
+                        deliver(&interceptor, routed, call_timeout, &to_agent, &to_server).await;
+                    });
                 }
-                for b in routed.to_client {
-                    if to_agent.send(b).await.is_err() {
-                        return;
-                    }
-                }
-                for b in routed.to_server {
-                    if to_server.send(b).await.is_err() {
-                        return;
-                    }
+                if !deliver(&interceptor, routed, call_timeout, &to_agent, &to_server).await {
+                    return;
                 }
             }
             // Dropping `to_server` ends the upstream session: the MCP way to say goodbye.
@@ -220,6 +220,40 @@ where
     drop(final_tx);
     let _ = tokio::time::timeout(Duration::from_secs(2), agent_writer).await;
     Ok(outcome)
+}
+
+/// Sends what the pipeline routed, and times the forwarded calls; false once either side
+/// is gone.
+async fn deliver(
+    interceptor: &Arc<Interceptor>,
+    routed: Routed,
+    call_timeout: Option<Duration>,
+    to_agent: &mpsc::Sender<Bytes>,
+    to_server: &mpsc::Sender<Bytes>,
+) -> bool {
+    if let Some(after) = call_timeout {
+        for id in routed.forwarded_calls {
+            let interceptor = interceptor.clone();
+            let to_agent = to_agent.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(after).await;
+                if let Some(error) = interceptor.expire(&id, after).await {
+                    let _ = to_agent.send(error).await;
+                }
+            });
+        }
+    }
+    for b in routed.to_client {
+        if to_agent.send(b).await.is_err() {
+            return false;
+        }
+    }
+    for b in routed.to_server {
+        if to_server.send(b).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 enum Stop {

@@ -14,7 +14,7 @@ use crate::diagnostics::Pos;
 use crate::fmt::to_native_yaml;
 use crate::glob::Glob;
 use crate::model::{
-    Action, Amount, Condition, DefaultAction, Policy, Rule, Scope, WILDCARD, Window,
+    Action, Amount, Approval, Condition, DefaultAction, Policy, Rule, Scope, WILDCARD, Window,
 };
 
 /// Identifies the rule that produced (part of) a decision.
@@ -57,6 +57,7 @@ pub(crate) struct CompiledRule {
     pub reason: Option<Arc<str>>,
     pub limits: Vec<CompiledLimit>,
     pub refund_on_error: bool,
+    pub approval: Arc<Approval>,
 }
 
 #[derive(Debug)]
@@ -117,6 +118,7 @@ pub(crate) fn compile_rules(entry: &str, rules: &[Rule]) -> Vec<CompiledRule> {
                 reason: r.reason.as_deref().map(Arc::from),
                 limits,
                 refund_on_error: r.refund_on_error,
+                approval: Arc::new(r.approval.clone()),
             }
         })
         .collect()

@@ -26,7 +26,7 @@ use serde_json::Value;
 use crate::access::Caller;
 use crate::compile::{CompiledPolicy, CompiledRule, RuleRef};
 use crate::conditions::{holds, type_name};
-use crate::model::{Action, Amount, DefaultAction, Scope, Window};
+use crate::model::{Action, Amount, Approval, DefaultAction, Scope, Window};
 
 /// Everything the evaluator may look at.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +57,8 @@ pub enum Verdict {
     /// A person must approve before the call is forwarded.
     Approve {
         reason: Option<Arc<str>>,
+        /// Who approves, how long the call waits, what an approval covers.
+        approval: Arc<Approval>,
     },
     Deny {
         kind: DenyKind,
@@ -200,6 +202,7 @@ impl CompiledPolicy {
                         Action::Allow => Verdict::Allow,
                         Action::Approve => Verdict::Approve {
                             reason: r.reason.clone(),
+                            approval: r.approval.clone(),
                         },
                         Action::Evaluate | Action::Deny => continue,
                     };

@@ -9,7 +9,8 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::model::{
-    Amount, Condition, DefaultAction, Limit, LimitStyle, Policy, Rule, Scope, Window,
+    Amount, Approval, Condition, DefaultAction, Limit, LimitStyle, Policy, Remember, Rule, Scope,
+    Window,
 };
 use crate::source::{NodeKind, resolve_plain};
 
@@ -84,6 +85,23 @@ pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
     }
     if r.refund_on_error {
         lines.push("refund_on_error: true".into());
+    }
+    if r.approval != Approval::default() {
+        let a = &r.approval;
+        let mut parts = Vec::new();
+        if !a.approvers.is_empty() {
+            let names: Vec<String> = a.approvers.iter().map(|n| scalar(n)).collect();
+            parts.push(format!("approvers: [{}]", names.join(", ")));
+        }
+        if let Some(t) = a.timeout {
+            parts.push(format!("timeout: {t}"));
+        }
+        match a.remember {
+            Some(Remember::Session) => parts.push("remember: session".into()),
+            Some(Remember::For(s)) => parts.push(format!("remember: {s}")),
+            None => {}
+        }
+        lines.push(format!("approval: {{{}}}", parts.join(", ")));
     }
     let (rate, rest): (Vec<&Limit>, Vec<&Limit>) = r
         .limits

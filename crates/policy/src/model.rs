@@ -81,8 +81,32 @@ pub struct Rule {
     pub limits: Vec<Limit>,
     /// Give the counters back when the tool answers `isError: true`.
     pub refund_on_error: bool,
+    /// For `approve` rules: who approves, how long the call waits, what an approval covers.
+    pub approval: Approval,
     pub pos: Pos,
 }
+
+/// How an `approve` rule asks for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Approval {
+    /// Who may approve: identity names and `group:NAME`. Empty: anyone holding an approver
+    /// credential, except the caller.
+    pub approvers: Vec<String>,
+    /// An approval also covers identical calls: for the session, or for some seconds.
+    pub remember: Option<Remember>,
+    /// Seconds the call waits for an answer ([`DEFAULT_APPROVAL_TIMEOUT_S`] when absent).
+    pub timeout: Option<u64>,
+}
+
+/// How long one approval covers identical calls (same identity, tool, arguments, policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remember {
+    Session,
+    For(u64),
+}
+
+/// How long a call waits for a person when the rule doesn't say.
+pub const DEFAULT_APPROVAL_TIMEOUT_S: u64 = 300;
 
 // Equality is about meaning: where a rule was written (`pos`) doesn't count.
 impl PartialEq for ToolEntry {
@@ -99,6 +123,7 @@ impl PartialEq for Rule {
             && self.reason == other.reason
             && self.limits == other.limits
             && self.refund_on_error == other.refund_on_error
+            && self.approval == other.approval
     }
 }
 

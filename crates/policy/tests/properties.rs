@@ -10,8 +10,8 @@ use toolgate_policy::fmt::to_native_yaml;
 use toolgate_policy::glob::Glob;
 use toolgate_policy::identity::{GrantRules, name_problem};
 use toolgate_policy::model::{
-    Action, Amount, CalendarUnit, Condition, DefaultAction, Limit, LimitStyle, Op, Policy, Rule,
-    Scope, ToolEntry, Window,
+    Action, Amount, Approval, CalendarUnit, Condition, DefaultAction, Limit, LimitStyle, Op,
+    Policy, Remember, Rule, Scope, ToolEntry, Window,
 };
 use toolgate_policy::path::ArgPath;
 use toolgate_policy::{
@@ -280,18 +280,41 @@ fn arb_rule() -> impl Strategy<Value = Rule> {
         prop::option::of("\\PC{0,30}"),
         arb_limits(),
         any::<bool>(),
+        arb_approval(),
     )
         .prop_map(
-            |(name, action, when, reason, limits, refund_on_error)| Rule {
+            |(name, action, when, reason, limits, refund_on_error, approval)| Rule {
                 name,
                 action,
                 when,
                 reason,
                 limits,
                 refund_on_error,
+                // Approval settings are only valid on approve rules.
+                approval: if action == Action::Approve {
+                    approval
+                } else {
+                    Approval::default()
+                },
                 pos: Default::default(),
             },
         )
+}
+
+fn arb_approval() -> impl Strategy<Value = Approval> {
+    (
+        prop::collection::vec("(group:)?[a-z][a-z0-9_-]{0,8}", 0..3),
+        prop::option::of(1u64..86_400),
+        prop::option::of(prop_oneof![
+            Just(Remember::Session),
+            (1u64..100_000).prop_map(Remember::For)
+        ]),
+    )
+        .prop_map(|(approvers, timeout, remember)| Approval {
+            approvers,
+            timeout,
+            remember,
+        })
 }
 
 fn arb_policy() -> impl Strategy<Value = Policy> {

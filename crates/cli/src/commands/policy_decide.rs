@@ -54,7 +54,7 @@ pub fn run(args: &Args) -> ExitCode {
     });
     let (verdict, kind, reason) = match &d.verdict {
         Verdict::Allow => ("allow", None, None),
-        Verdict::Approve { reason } => ("approve", None, reason.as_deref().map(str::to_owned)),
+        Verdict::Approve { reason, .. } => ("approve", None, reason.as_deref().map(str::to_owned)),
         Verdict::Deny { kind, reason } => ("deny", Some(kind.as_str()), Some(reason.clone())),
         Verdict::UnknownTool => ("unknown_tool", None, None),
     };

@@ -106,11 +106,12 @@ pub async fn message(
         Err(r) => return r,
     };
     session.touch();
-    let routed = session
+    let mut routed = session
         .interceptor
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;
     front.time_calls(&session, routed.forwarded_calls);
+    front.resolve_held(&session, std::mem::take(&mut routed.held));
     for reply in routed.to_client {
         session.deliver(reply, None).await;
     }

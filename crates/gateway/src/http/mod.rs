@@ -36,7 +36,7 @@ pub use listener::{ConnLimits, tls_acceptor};
 pub use session::Owner;
 
 use crate::identity::{Authenticator, protected_resource_metadata, settings_from_policy};
-use crate::intercept::SessionInfo;
+use crate::intercept::{ClientSink, Held, SessionInfo};
 use crate::sessions::{SessionFactory, new_session_id};
 use crate::upstream::UpstreamSpec;
 use guard::refuse;
@@ -298,6 +298,39 @@ impl HttpFront {
                 if let Some(error) = session.interceptor.expire(&id, after).await {
                     session.deliver(error, None).await;
                 }
+            });
+        }
+    }
+
+    /// Runs each call held for approval in a task of its own; what it turns into (a forwarded
+    /// call, a refusal) goes where the call's answer is awaited.
+    fn resolve_held(&self, session: &Arc<HttpSession>, held: Vec<Held>) {
+        for h in held {
+            let id = h.id().clone();
+            let weak = Arc::downgrade(session);
+            let sink: ClientSink = {
+                let (weak, id) = (weak.clone(), id.clone());
+                Arc::new(move |b| {
+                    let (weak, id) = (weak.clone(), id.clone());
+                    Box::pin(async move {
+                        if let Some(s) = weak.upgrade() {
+                            s.deliver(b, Some(&id)).await;
+                        }
+                    })
+                })
+            };
+            let me = self.me.clone();
+            let interceptor = session.interceptor.clone();
+            tokio::spawn(async move {
+                let routed = interceptor.resolve_held(h, sink).await;
+                let (Some(session), Some(front)) = (weak.upgrade(), me.upgrade()) else {
+                    return;
+                };
+                front.time_calls(&session, routed.forwarded_calls);
+                for b in routed.to_client {
+                    session.deliver(b, Some(&id)).await;
+                }
+                session.send_upstream(routed.to_server).await;
             });
         }
     }

@@ -274,6 +274,7 @@ impl HttpSession {
     /// HTTP upstream a DELETE), in-flight calls are refunded and answered with `why`.
     pub async fn close(&self, why: &str) {
         lock(&self.to_server).take();
+        self.interceptor.withdraw_held();
         for error in self.interceptor.fail_in_flight(why).await {
             self.deliver(error, None).await;
         }

@@ -21,7 +21,7 @@ use toolgate_mcp::{Id, ProtocolVersion};
 use super::guard::{json_response, refuse};
 use super::session::{Envelope, envelope, frame_of};
 use super::{HttpFront, Owner};
-use crate::intercept::SessionInfo;
+use crate::intercept::{ClientSink, SessionInfo};
 
 /// The header does not match the body (MCP 2026-07-28).
 pub const HEADER_MISMATCH: i64 = -32020;
@@ -177,9 +177,20 @@ pub async fn handle(
         session_id: format!("stateless:{}", owner.identity),
     };
     let interceptor = front.factory.interceptor(info, "http-stateless");
-    let routed = interceptor
+    let mut routed = interceptor
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;
+    // No session to ask in: a call held for approval waits for the out-of-band queue
+    // (the revision's input-required round trip is not used yet).
+    for held in std::mem::take(&mut routed.held) {
+        let sink: ClientSink = Arc::new(|_| Box::pin(async {}));
+        let resolved = interceptor.resolve_held(held, sink).await;
+        routed
+            .forwarded_requests
+            .extend(resolved.forwarded_calls.iter().cloned());
+        routed.to_server.extend(resolved.to_server);
+        routed.to_client.extend(resolved.to_client);
+    }
     if routed.to_server.is_empty() {
         return match routed.to_client.into_iter().next() {
             Some(reply) => json_response(StatusCode::OK, reply),

@@ -68,13 +68,16 @@ pub async fn post(State(front): State<Arc<HttpFront>>, headers: HeaderMap, body:
         }
     };
     session.touch();
-    let routed = session
+    let mut routed = session
         .interceptor
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;
-    let ids = routed.forwarded_requests.clone();
+    let held = std::mem::take(&mut routed.held);
+    let mut ids = routed.forwarded_requests.clone();
+    ids.extend(held.iter().map(|h| h.id().clone()));
     let rx = (!ids.is_empty()).then(|| session.wait_for(&ids, progress_token(head.params())));
     front.time_calls(&session, routed.forwarded_calls);
+    front.resolve_held(&session, held);
     if !session.send_upstream(routed.to_server).await {
         session.stop_waiting(&ids);
         let why = session

@@ -1,17 +1,21 @@
 //! The decision step for `tools/call`: decide, check pins, reserve counters, audit, and
 //! either answer the agent or hand back a [`Permitted`] call to forward.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use bytes::Bytes;
 
 use toolgate_audit::{CallOutcome, Verdict as AuditVerdict};
 use toolgate_mcp::wire::{INVALID_PARAMS, error_response, parse_error_response};
 use toolgate_mcp::{Id, Message, ToolCall};
-use toolgate_policy::{CallContext, Decision, DenyKind, Verdict};
+use toolgate_policy::{CallContext, CompiledPolicy, Decision, DenyKind, Verdict};
 use toolgate_state::{
     CalendarUnit as StoreUnit, CounterRequest, Reservation, ReserveOutcome, Settlement,
     Window as StoreWindow,
 };
 
+use super::approve::Held;
 use super::{FailMode, Interceptor, PendingCall, SessionInfo, Step};
 use crate::audit_sink::Recorded;
 use crate::decision_reply::{Refusal, RefusalKind};
@@ -53,72 +57,29 @@ impl Interceptor {
             session: &self.session.session_id,
             groups: &groups,
         });
-        let audit_id = id.to_string();
-        let refuse = |kind: RefusalKind, reason: &str, d: &Decision, retry_after_s| {
-            let r = Refusal {
-                kind,
-                tool: &call.name,
-                reason,
-                rule: d.rule.as_ref(),
-                retry_after_s,
-                policy_version: policy.version(),
-            };
-            log_decision(
-                &self.session,
-                &policy,
-                started,
-                &call.name,
-                kind.as_str(),
-                d,
-                reason,
-            );
-            if let Some(a) = &self.audit {
-                let recorded = Recorded {
-                    verdict: AuditVerdict::Deny,
-                    kind: Some(kind.as_str()),
-                    reason: Some(reason),
-                };
-                a.record(a.decision_event(
-                    &audit_id,
-                    &call.name,
-                    &call.arguments,
-                    d,
-                    recorded,
-                    policy.version(),
-                ));
-            }
-            Step::Reply(r.to_response(&id))
+        let c = Judged {
+            id,
+            raw: m.raw().clone(),
+            call,
+            policy,
+            decision,
+            started,
         };
-        match &decision.verdict {
+        match &c.decision.verdict {
             Verdict::UnknownTool => {
-                log_decision(
-                    &self.session,
-                    &policy,
-                    started,
-                    &call.name,
-                    "unknown_tool",
-                    &decision,
-                    "hidden",
-                );
+                c.log(&self.session, "unknown_tool", "hidden");
                 if let Some(a) = &self.audit {
                     let recorded = Recorded {
                         verdict: AuditVerdict::UnknownTool,
                         kind: None,
                         reason: Some("hidden by the policy"),
                     };
-                    a.record(a.decision_event(
-                        &audit_id,
-                        &call.name,
-                        &call.arguments,
-                        &decision,
-                        recorded,
-                        policy.version(),
-                    ));
+                    a.record(c.audit_event(a, recorded));
                 }
                 Step::Reply(error_response(
-                    Some(&id),
+                    Some(&c.id),
                     INVALID_PARAMS,
-                    &format!("Unknown tool: {}", call.name),
+                    &format!("Unknown tool: {}", c.call.name),
                     None,
                 ))
             }
@@ -127,100 +88,101 @@ impl Interceptor {
                     DenyKind::Policy => RefusalKind::Deny,
                     DenyKind::InvalidArguments => RefusalKind::InvalidArguments,
                 };
-                refuse(kind, reason, &decision, None)
+                self.refuse(&c, kind, reason, None)
             }
-            Verdict::Approve { reason } => {
-                let why = reason
-                    .as_deref()
-                    .unwrap_or("the policy requires a person's approval");
-                let text =
-                    format!("{why}; this gateway has no approval channel, so the call is refused");
-                refuse(RefusalKind::ApprovalDenied, &text, &decision, None)
+            Verdict::Approve { .. } => Step::Hold(Held::new(c)),
+            Verdict::Allow => self.admit(c, None).await,
+        }
+    }
+
+    /// Answers the agent with a refusal, logged and audited.
+    pub(super) fn refuse(
+        &self,
+        c: &Judged,
+        kind: RefusalKind,
+        reason: &str,
+        retry_after_s: Option<u64>,
+    ) -> Step {
+        c.log(&self.session, kind.as_str(), reason);
+        if let Some(a) = &self.audit {
+            let recorded = Recorded {
+                verdict: AuditVerdict::Deny,
+                kind: Some(kind.as_str()),
+                reason: Some(reason),
+            };
+            a.record(c.audit_event(a, recorded));
+        }
+        Step::Reply(c.refusal(kind, reason, retry_after_s).to_response(&c.id))
+    }
+
+    /// The last steps before an allowed (or approved) call goes out: pins and argument
+    /// schema, counters, the audit record; then a [`Permitted`] to forward.
+    pub(super) async fn admit(&self, c: Judged, approval: Option<ApprovedBy>) -> Step {
+        if let Some(pins) = &self.pins {
+            if let Some(reason) = pins.refuse_call(&c.call.name, c.policy.policy().drift) {
+                return self.refuse(&c, RefusalKind::Drift, &reason, None);
             }
-            Verdict::Allow => {
-                if let Some(pins) = &self.pins {
-                    if let Some(reason) = pins.refuse_call(&call.name, policy.policy().drift) {
-                        return refuse(RefusalKind::Drift, &reason, &decision, None);
-                    }
-                    if let Err(errors) = pins.validate(&call.name, &call.arguments) {
-                        let reason = format!(
-                            "arguments don't match `{}`'s pinned input schema: {}",
-                            call.name,
-                            errors.join("; ")
-                        );
-                        return refuse(RefusalKind::InvalidArguments, &reason, &decision, None);
-                    }
-                }
-                let (reservation, note) = match self.reserve(&decision).await {
-                    Ok(r) => (r, None),
-                    Err((RefusalKind::Deny, reason, None)) if self.fail_mode == FailMode::Open => {
-                        tracing::warn!(tool = %call.name, "{reason}; allowed uncounted (--state-fail-mode open)");
-                        (
-                            None,
-                            Some(format!(
-                                "{reason}; allowed uncounted by --state-fail-mode open"
-                            )),
-                        )
-                    }
-                    Err((kind, reason, retry)) => return refuse(kind, &reason, &decision, retry),
-                };
-                log_decision(
-                    &self.session,
-                    &policy,
-                    started,
-                    &call.name,
-                    "allow",
-                    &decision,
-                    note.as_deref().unwrap_or(""),
+            if let Err(errors) = pins.validate(&c.call.name, &c.call.arguments) {
+                let reason = format!(
+                    "arguments don't match `{}`'s pinned input schema: {}",
+                    c.call.name,
+                    errors.join("; ")
                 );
-                if let Some(a) = &self.audit {
-                    let recorded = Recorded {
-                        verdict: AuditVerdict::Allow,
-                        kind: None,
-                        reason: note.as_deref(),
-                    };
-                    let event = a.decision_event(
-                        &audit_id,
-                        &call.name,
-                        &call.arguments,
-                        &decision,
-                        recorded,
-                        policy.version(),
-                    );
-                    if a.required() {
-                        if let Err(e) = a.record_durably(event).await {
-                            tracing::error!(error = %e, "audit log unavailable; refusing the call (--audit-required)");
-                            self.settle(reservation, Settlement::Refund).await;
-                            let reason = format!(
-                                "the audit log is unavailable ({e}); --audit-required refuses calls that can't be recorded"
-                            );
-                            let r = Refusal {
-                                kind: RefusalKind::Deny,
-                                tool: &call.name,
-                                reason: &reason,
-                                rule: decision.rule.as_ref(),
-                                retry_after_s: None,
-                                policy_version: policy.version(),
-                            };
-                            return Step::Reply(r.to_response(&id));
-                        }
-                    } else {
-                        a.record(event);
-                    }
-                }
-                let id_for_timer = id.clone();
-                self.state().calls.insert(
-                    id,
-                    PendingCall {
-                        tool: call.name,
-                        reservation,
-                        refund_on_error: decision.refund_on_error,
-                        forwarded_at: std::time::Instant::now(),
-                    },
-                );
-                Step::ForwardCall(Permitted::after_decision(m.raw().clone(), id_for_timer))
+                return self.refuse(&c, RefusalKind::InvalidArguments, &reason, None);
             }
         }
+        let (reservation, note) = match self.reserve(&c.decision).await {
+            Ok(r) => (r, None),
+            Err((RefusalKind::Deny, reason, None)) if self.fail_mode == FailMode::Open => {
+                tracing::warn!(tool = %c.call.name, "{reason}; allowed uncounted (--state-fail-mode open)");
+                (
+                    None,
+                    Some(format!(
+                        "{reason}; allowed uncounted by --state-fail-mode open"
+                    )),
+                )
+            }
+            Err((kind, reason, retry)) => return self.refuse(&c, kind, &reason, retry),
+        };
+        c.log(&self.session, "allow", note.as_deref().unwrap_or(""));
+        if let Some(a) = &self.audit {
+            let recorded = Recorded {
+                verdict: AuditVerdict::Allow,
+                kind: None,
+                reason: note.as_deref(),
+            };
+            let mut event = c.audit_event(a, recorded);
+            if let Some(by) = &approval {
+                event.approval = Some(by.channel.to_owned());
+                event.approver = Some(by.approver.clone());
+            }
+            if a.required() {
+                if let Err(e) = a.record_durably(event).await {
+                    tracing::error!(error = %e, "audit log unavailable; refusing the call (--audit-required)");
+                    self.settle(reservation, Settlement::Refund).await;
+                    let reason = format!(
+                        "the audit log is unavailable ({e}); --audit-required refuses calls that can't be recorded"
+                    );
+                    return Step::Reply(
+                        c.refusal(RefusalKind::Deny, &reason, None)
+                            .to_response(&c.id),
+                    );
+                }
+            } else {
+                a.record(event);
+            }
+        }
+        let id_for_timer = c.id.clone();
+        self.state().calls.insert(
+            c.id,
+            PendingCall {
+                tool: c.call.name,
+                reservation,
+                refund_on_error: c.decision.refund_on_error,
+                forwarded_at: std::time::Instant::now(),
+            },
+        );
+        Step::ForwardCall(Permitted::after_decision(c.raw, id_for_timer))
     }
 
     /// Reserves every counter of the decision, all or nothing. `Err((kind, reason,
@@ -283,6 +245,11 @@ impl Interceptor {
         else {
             return;
         };
+        if let Some(withdraw) = self.state().held.remove(&id) {
+            // Still waiting for a person: the question is taken back, nothing ran.
+            let _ = withdraw.send(());
+            return;
+        }
         let pending = self.state().calls.remove(&id);
         if let Some(p) = pending {
             tracing::info!(tool = %p.tool, %id, "call cancelled by the client; its counters stay used");
@@ -315,6 +282,68 @@ impl Interceptor {
                 tokio::spawn(work);
             }
         }
+    }
+}
+
+/// A tool call the policy has judged, with everything its refusal or admission needs.
+pub(super) struct Judged {
+    pub id: Id,
+    pub raw: Bytes,
+    pub call: ToolCall,
+    pub policy: Arc<CompiledPolicy>,
+    pub decision: Decision,
+    pub started: std::time::Instant,
+}
+
+/// How a held call was approved, for the audit record.
+pub(super) struct ApprovedBy {
+    /// `elicitation` or `queue`.
+    pub channel: &'static str,
+    pub approver: String,
+}
+
+impl Judged {
+    fn refusal<'a>(
+        &'a self,
+        kind: RefusalKind,
+        reason: &'a str,
+        retry_after_s: Option<u64>,
+    ) -> Refusal<'a> {
+        Refusal {
+            kind,
+            tool: &self.call.name,
+            reason,
+            rule: self.decision.rule.as_ref(),
+            retry_after_s,
+            policy_version: self.policy.version(),
+        }
+    }
+
+    fn audit_event(
+        &self,
+        a: &crate::audit_sink::AuditSink,
+        recorded: Recorded<'_>,
+    ) -> toolgate_audit::DecisionEvent {
+        a.decision_event(
+            &self.id.to_string(),
+            &self.call.name,
+            &self.call.arguments,
+            &self.decision,
+            recorded,
+            self.policy.version(),
+        )
+    }
+
+    pub(super) fn log(&self, s: &SessionInfo, verdict: &str, reason: &str) {
+        log_decision(
+            s,
+            &self.policy,
+            self.started,
+            &self.call.name,
+            verdict,
+            &self.decision,
+            reason,
+        );
     }
 }
 

@@ -6,8 +6,11 @@
 //! else passes through untouched. Anything we could not parse strictly is answered with a
 //! JSON-RPC error and never forwarded, and the session keeps working.
 
+mod approve;
 mod call;
 mod server;
+
+pub use approve::{ClientSink, Held};
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -56,6 +59,9 @@ pub struct Routed {
     /// Every request forwarded by this frame, tool calls included (an HTTP transport waits
     /// for their answers on the request's own response stream).
     pub forwarded_requests: Vec<Id>,
+    /// Calls waiting for a person's approval: run each through
+    /// [`Interceptor::resolve_held`] in a task of its own.
+    pub held: Vec<Held>,
 }
 
 /// One message's fate.
@@ -66,6 +72,8 @@ enum Step {
     ForwardCall(Permitted),
     /// Answer the agent ourselves.
     Reply(Bytes),
+    /// A tool call waiting for a person's approval.
+    Hold(Held),
     /// Drop (a notification we refuse cannot be answered).
     Drop,
 }
@@ -99,6 +107,12 @@ struct SessionState {
     lists: HashSet<Id>,
     initialize: Option<Id>,
     protocol_version: Option<String>,
+    /// The client declared form elicitation: approvals can be asked in the session.
+    client_elicits: bool,
+    /// Our own `elicitation/create` requests, waiting for the client's answer.
+    elicitations: HashMap<Id, tokio::sync::oneshot::Sender<serde_json::Value>>,
+    /// Calls held for approval; sending withdraws one (the agent cancelled it).
+    held: HashMap<Id, tokio::sync::oneshot::Sender<()>>,
 }
 
 pub struct Interceptor {
@@ -109,6 +123,8 @@ pub struct Interceptor {
     fail_mode: FailMode,
     audit: Option<AuditSink>,
     pins: Option<Arc<Pins>>,
+    /// Numbers our elicitation requests.
+    elicitation_seq: std::sync::atomic::AtomicU64,
 }
 
 impl Interceptor {
@@ -121,6 +137,7 @@ impl Interceptor {
             fail_mode: FailMode::Closed,
             audit: None,
             pins: None,
+            elicitation_seq: std::sync::atomic::AtomicU64::new(1),
         }
     }
 
@@ -213,6 +230,7 @@ impl Interceptor {
                     routed.to_server.push(p.into_bytes())
                 }
                 Step::Reply(b) => routed.to_client.push(b),
+                Step::Hold(h) => routed.held.push(h),
                 Step::Drop => {}
             },
             Incoming::Batch(messages) => {
@@ -229,10 +247,11 @@ impl Interceptor {
                             forward.push(p.into_bytes())
                         }
                         Step::Reply(b) => replies.push(b),
+                        Step::Hold(h) => routed.held.push(h),
                         Step::Drop => {}
                     }
                 }
-                if forward.len() == total {
+                if forward.len() == total && routed.held.is_empty() {
                     routed.to_server.push(bytes);
                 } else if !forward.is_empty() {
                     routed.to_server.push(join_batch(&forward));
@@ -265,9 +284,16 @@ impl Interceptor {
             _ => None,
         };
         let step = self.route_client_message(m).await;
-        if let (Some(id), Step::Forward(_) | Step::ForwardCall(_)) = (request_id, &step) {
-            self.state().requests.insert(id.clone());
-            routed.forwarded_requests.push(id);
+        match (request_id, &step) {
+            (Some(id), Step::Forward(_) | Step::ForwardCall(_)) => {
+                self.state().requests.insert(id.clone());
+                routed.forwarded_requests.push(id);
+            }
+            // Its id stays taken while it waits, like a forwarded call's.
+            (Some(id), Step::Hold(_)) => {
+                self.state().requests.insert(id);
+            }
+            _ => {}
         }
         step
     }
@@ -292,6 +318,7 @@ impl Interceptor {
                     st.lists.insert(id);
                 } else if method == "initialize" {
                     st.initialize = Some(id);
+                    st.client_elicits = declares_form_elicitation(m.params());
                 }
                 Step::Forward(m.raw().clone())
             }
@@ -309,8 +336,28 @@ impl Interceptor {
                 }
                 Step::Forward(m.raw().clone())
             }
+            Kind::Response { id: Some(id), .. } if self.state().elicitations.contains_key(&id) => {
+                // The answer to our own approval question: never the server's business.
+                if let Some(tx) = self.state().elicitations.remove(&id) {
+                    let _ = tx.send(m.value().clone());
+                }
+                Step::Drop
+            }
             Kind::Response { .. } => Step::Forward(m.raw().clone()),
         }
+    }
+}
+
+/// Whether `initialize` params declare form elicitation: `elicitation: {}` (2025-06-18) or
+/// `elicitation: {form: {}}` (2025-11-25; `{url: {}}` alone is not enough to ask a question).
+fn declares_form_elicitation(params: Option<&serde_json::Value>) -> bool {
+    match params
+        .and_then(|p| p.get("capabilities"))
+        .and_then(|c| c.get("elicitation"))
+        .and_then(serde_json::Value::as_object)
+    {
+        Some(e) => e.is_empty() || e.contains_key("form"),
+        None => false,
     }
 }
 

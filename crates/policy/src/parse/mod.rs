@@ -5,6 +5,7 @@
 //! the same code because JSON is YAML. The detected [`Dialect`] is reported to the operator
 //! and selects dialect-specific warnings; it never changes what a rule means.
 
+mod approval;
 mod grants;
 mod identities;
 mod limits;

@@ -2,8 +2,8 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{Action, Condition, Limit, LimitStyle, Op, Rule, Scope};
-use crate::parse::limits;
 use crate::parse::reader::{MapReader, list, string, word};
+use crate::parse::{approval, limits};
 use crate::path::ArgPath;
 use crate::source::{Node, NodeKind};
 
@@ -20,6 +20,9 @@ pub const RULE_KEYS: &[&str] = &[
     "limits",
     "state",
     "refund_on_error",
+    "approval",
+    "approvers",
+    "remember",
 ];
 const ACTIONS: &[&str] = &["allow", "deny", "approve", "evaluate"];
 const OPS: &[&str] = &[
@@ -62,6 +65,8 @@ pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
         None => Some(Action::Evaluate),
     };
 
+    let approval = approval::approval(&mut m, action, diags);
+    ok &= approval.is_some();
     let reason = one_of(&mut m, "reason", "on_deny", diags, &mut ok)
         .and_then(|n| string(n, "reason", diags));
     let scope = match m.get("scope") {
@@ -162,6 +167,7 @@ pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
         reason,
         limits: lims,
         refund_on_error,
+        approval: approval.unwrap_or_default(),
         pos: node.pos,
     })
 }

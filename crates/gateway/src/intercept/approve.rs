@@ -1,0 +1,280 @@
+//! `action: approve`: the call is held while a person decides, then admitted like an allowed
+//! call or refused with kind `approval_denied`.
+//!
+//! The transport takes the [`Held`] call out of [`super::Routed`] and runs
+//! [`Interceptor::resolve_held`] in a task of its own, so the session keeps flowing while a
+//! person thinks. The person is asked where they already are when possible: an
+//! `elicitation/create` in the agent's own session when the client declared form elicitation
+//! and the rule names no approvers; otherwise the out-of-band queue (admin API, CLI, web page),
+//! when there is one. With neither, the call is refused: failing closed beats running an
+//! unapproved refund. An agent that cancels the call withdraws the question; a policy reload
+//! that changes the deciding rule refuses it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use toolgate_audit::{ArgsMode, Redactor};
+use toolgate_mcp::Id;
+use toolgate_policy::{Approval, DEFAULT_APPROVAL_TIMEOUT_S, Verdict};
+
+use super::call::{ApprovedBy, Judged};
+use super::{Interceptor, Routed, Step};
+use crate::decision_reply::RefusalKind;
+
+/// Sends a message to the agent, on the stream of the held call where the transport has one.
+pub type ClientSink = Arc<dyn Fn(Bytes) -> BoxFuture<'static, ()> + Send + Sync>;
+
+/// A tool call waiting for a person's decision.
+pub struct Held {
+    judged: Box<Judged>,
+}
+
+impl Held {
+    pub(super) fn new(judged: Judged) -> Held {
+        Held {
+            judged: Box::new(judged),
+        }
+    }
+
+    /// The held call's request id.
+    pub fn id(&self) -> &Id {
+        &self.judged.id
+    }
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Held")
+            .field("id", &self.judged.id)
+            .field("tool", &self.judged.call.name)
+            .finish()
+    }
+}
+
+/// What the person said.
+enum Answer {
+    Approved(ApprovedBy),
+    Denied(String),
+    /// The agent cancelled the call: nothing is answered.
+    Withdrawn,
+}
+
+impl Interceptor {
+    /// Asks for approval and returns what the held call turned into: a forwarded call, a
+    /// refusal for the agent, or nothing (the agent withdrew it).
+    pub async fn resolve_held(&self, held: Held, sink: ClientSink) -> Routed {
+        let c = *held.judged;
+        let (cancel_tx, cancel_rx) = oneshot::channel();
+        self.state().held.insert(c.id.clone(), cancel_tx);
+        let answer = tokio::select! {
+            a = self.ask(&c, &sink) => a,
+            _ = cancel_rx => Answer::Withdrawn,
+        };
+        self.state().held.remove(&c.id);
+        let mut routed = Routed::default();
+        match answer {
+            Answer::Approved(by) => {
+                tracing::info!(tool = %c.call.name, id = %c.id, channel = by.channel, approver = %by.approver, "call approved");
+                match self.admit(c, Some(by)).await {
+                    Step::ForwardCall(p) => {
+                        routed.forwarded_calls.push(p.id().clone());
+                        routed.to_server.push(p.into_bytes());
+                    }
+                    Step::Reply(b) => {
+                        routed.to_client.push(b);
+                    }
+                    Step::Forward(_) | Step::Hold(_) | Step::Drop => {}
+                }
+            }
+            Answer::Denied(reason) => {
+                self.state().requests.remove(&c.id);
+                if let Step::Reply(b) = self.refuse(&c, RefusalKind::ApprovalDenied, &reason, None)
+                {
+                    routed.to_client.push(b);
+                }
+            }
+            Answer::Withdrawn => {
+                self.state().requests.remove(&c.id);
+                c.log(
+                    &self.session,
+                    "withdrawn",
+                    "the agent cancelled the call while it waited for approval",
+                );
+            }
+        }
+        routed
+    }
+
+    /// Withdraws every held call (the session is ending): nothing is approved after that.
+    pub fn withdraw_held(&self) {
+        for (_, withdraw) in self.state().held.drain() {
+            let _ = withdraw.send(());
+        }
+    }
+
+    async fn ask(&self, c: &Judged, sink: &ClientSink) -> Answer {
+        let Verdict::Approve { reason, approval } = &c.decision.verdict else {
+            return Answer::Denied("not an approval decision".into());
+        };
+        let timeout = Duration::from_secs(approval.timeout.unwrap_or(DEFAULT_APPROVAL_TIMEOUT_S));
+        let reason = reason
+            .as_deref()
+            .unwrap_or("the policy requires a person's approval");
+        let elicits = self.state().client_elicits;
+        let asked = async {
+            if elicits && approval.approvers.is_empty() {
+                self.elicit(c, reason, timeout, sink).await
+            } else {
+                Answer::Denied(format!("{reason}; {}", no_channel(elicits, approval)))
+            }
+        };
+        let current_rule = c.decision.rule.as_ref().map(|r| r.label());
+        tokio::select! {
+            a = asked => a,
+            why = self.rule_changes(c, current_rule) => Answer::Denied(why),
+        }
+    }
+
+    /// Resolves when a policy reload changes what decides this call (the rule, or its
+    /// approval settings): a pending approval was given for the old rule, not the new one.
+    async fn rule_changes(&self, c: &Judged, rule: Option<String>) -> String {
+        let mut version = c.policy.version().to_owned();
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let policy = self.policy.current();
+            if policy.version() == version {
+                continue;
+            }
+            version = policy.version().to_owned();
+            let groups = self.caller_groups(&policy);
+            let now = policy.decide(&toolgate_policy::CallContext {
+                tool: &c.call.name,
+                args: &c.call.arguments,
+                identity: &self.session.identity,
+                session: &self.session.session_id,
+                groups: &groups,
+            });
+            let same = now.rule.as_ref().map(|r| r.label()) == rule
+                && matches!((&now.verdict, &c.decision.verdict),
+                    (Verdict::Approve { approval: a, .. }, Verdict::Approve { approval: b, .. }) if a == b);
+            if !same {
+                return "the policy changed while the call waited for approval; call again".into();
+            }
+        }
+    }
+
+    /// Asks the person at the agent's client with a form elicitation.
+    async fn elicit(
+        &self,
+        c: &Judged,
+        reason: &str,
+        timeout: Duration,
+        sink: &ClientSink,
+    ) -> Answer {
+        let n = self
+            .elicitation_seq
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let eid = Id::String(format!("toolgate-approval-{}-{n}", self.session.session_id));
+        let (tx, rx) = oneshot::channel();
+        self.state().elicitations.insert(eid.clone(), tx);
+        let request = json!({
+            "jsonrpc": "2.0",
+            "id": eid.to_value(),
+            "method": "elicitation/create",
+            "params": {
+                "message": approval_message(c, reason),
+                "requestedSchema": {
+                    "type": "object",
+                    "properties": {
+                        "decision": {
+                            "type": "string",
+                            "title": "Decision",
+                            "enum": ["approve", "deny"],
+                            "enumNames": ["Approve", "Deny"]
+                        },
+                        "comment": {"type": "string", "title": "Comment (optional)"}
+                    },
+                    "required": ["decision"]
+                }
+            }
+        });
+        sink(Bytes::from(request.to_string())).await;
+        let answer = tokio::time::timeout(timeout, rx).await;
+        self.state().elicitations.remove(&eid);
+        let reply = match answer {
+            Ok(Ok(reply)) => reply,
+            Ok(Err(_)) => return Answer::Denied("the approval request got no answer".into()),
+            Err(_) => {
+                // Take the question back so the client stops showing it.
+                let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                    "params": {"requestId": eid.to_value(), "reason": "approval timed out"}});
+                sink(Bytes::from(cancel.to_string())).await;
+                return Answer::Denied(format!(
+                    "nobody approved the call within {} s",
+                    timeout.as_secs()
+                ));
+            }
+        };
+        let result = &reply["result"];
+        let action = result["action"].as_str().unwrap_or("");
+        let decision = result["content"]["decision"].as_str().unwrap_or("");
+        let comment = result["content"]["comment"]
+            .as_str()
+            .filter(|s| !s.is_empty());
+        if action == "accept" && decision == "approve" {
+            return Answer::Approved(ApprovedBy {
+                channel: "elicitation",
+                approver: format!("{} (in session)", self.session.identity),
+            });
+        }
+        let mut why = match (action, reply.get("error")) {
+            (_, Some(e)) => format!(
+                "the client could not ask for approval: {}",
+                e["message"].as_str().unwrap_or("error")
+            ),
+            ("accept", _) | ("decline", _) => "the user declined the call".to_owned(),
+            ("cancel", _) => "the user dismissed the approval request".to_owned(),
+            _ => "the approval request got an unreadable answer".to_owned(),
+        };
+        if let Some(comment) = comment {
+            why.push_str(&format!(" ({comment})"));
+        }
+        Answer::Denied(why)
+    }
+}
+
+fn no_channel(elicits: bool, approval: &Approval) -> String {
+    match (elicits, approval.approvers.is_empty()) {
+        (true, false) => "the rule names approvers and no approval queue is configured (--admin)".into(),
+        _ => "this client can't be asked (no elicitation capability) and no approval queue is configured (--admin)".into(),
+    }
+}
+
+/// What the person sees: the tool, its arguments with secrets masked, and why it is asked.
+fn approval_message(c: &Judged, reason: &str) -> String {
+    let masked = Redactor::new(
+        ArgsMode::Redacted,
+        &[],
+        &[],
+        true,
+        b"toolgate-approval".to_vec(),
+    )
+    .ok()
+    .and_then(|r| r.apply(Some(c.call.arguments.clone())))
+    .unwrap_or(Value::Null);
+    let args = serde_json::to_string_pretty(&masked).unwrap_or_default();
+    let rule = c
+        .decision
+        .rule
+        .as_ref()
+        .map(|r| r.label())
+        .unwrap_or_default();
+    format!(
+        "Approve this tool call?\n\nTool: {}\nArguments:\n{args}\n\nRule `{rule}`: {reason}",
+        c.call.name
+    )
+}
