@@ -1,10 +1,14 @@
 //! toolgate-testkit: MCP peers for toolgate's tests, benchmarks and demo.
 //!
 //! - [`server`]: the example MCP server (an online-shop support domain plus protocol
-//!   utilities), run by the `toolgate-example-server` binary or in process via [`serve`].
+//!   utilities), run by the `toolgate-example-server` binary or in process via [`serve`]
+//!   (stdio) and [`server::http::serve_http`] (streamable, stateless or legacy HTTP).
 //! - [`client`]: [`StdioClient`], a test client that drives a child process over stdio with
 //!   bounded waits and scriptable answers to server→client requests.
-//! - [`listening::ListeningGateway`]: a `toolgate run --listen` process on a free port.
+//! - [`http_client`]: [`HttpClient`] (streamable HTTP, with a session or stateless) and
+//!   [`LegacySseClient`] (2024-11-05 HTTP+SSE), the HTTP counterparts of `StdioClient`.
+//! - [`listening::ListeningGateway`]: a `toolgate run --listen` process (or the example
+//!   server with `--http`) on a free port.
 //! - [`example_server_path`]: where the built server binary is, for other crates' tests.
 //!
 //! Never part of the shipped `toolgate` binary.
@@ -12,6 +16,7 @@
 
 pub mod bench;
 pub mod client;
+pub mod http_client;
 pub mod listening;
 pub mod paths;
 pub mod rpc;
@@ -21,6 +26,7 @@ pub use client::{
     ClientError, RequestHandler, ServerRequest, StderrMode, StdioClient, StdioClientBuilder,
     canned_handler, handler_fn,
 };
+pub use http_client::{HttpClient, HttpClientError, LegacySseClient};
 pub use paths::{example_server_path, try_example_server_path};
 pub use rpc::RpcError;
 pub use server::{ExitReason, ServerConfig, serve};

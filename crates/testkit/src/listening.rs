@@ -1,11 +1,14 @@
-//! A `toolgate run --listen 127.0.0.1:0 …` process for tests: started, its bound address read
-//! from its stderr, the rest of its stderr kept for failure messages, stopped on drop.
+//! A `toolgate run --listen 127.0.0.1:0 …` process for tests (or the example server with
+//! `--http 127.0.0.1:0`): started, its bound address read from its stderr, the rest of its
+//! stderr kept for failure messages, stopped on drop.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::paths::example_server_path;
 
 pub struct ListeningGateway {
     child: Child,
@@ -14,6 +17,19 @@ pub struct ListeningGateway {
 }
 
 impl ListeningGateway {
+    /// Starts the example server (found by [`example_server_path`]) as
+    /// `toolgate-example-server --http 127.0.0.1:0 ARGS…` (e.g. `["--stateless"]`).
+    pub fn example_server(args: &[&str]) -> Result<ListeningGateway, String> {
+        let mut command = Command::new(example_server_path());
+        command.args(["--http", "127.0.0.1:0"]).args(args);
+        Self::start(command)
+    }
+
+    /// `http://ADDR/sse`, the example server's legacy event stream (`--legacy-sse`).
+    pub fn sse_url(&self) -> String {
+        format!("http://{}/sse", self.addr)
+    }
+
     /// Starts `command` (a `toolgate run --listen 127.0.0.1:0 …` line) and waits up to 20 s for
     /// its `listening on http(s)://ADDR/mcp` line.
     pub fn start(mut command: Command) -> Result<ListeningGateway, String> {
@@ -82,6 +98,20 @@ impl ListeningGateway {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Waits up to `timeout` for the process to exit on its own; `None` if it did not.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Sends SIGTERM and waits (up to 10 s) for the exit status.

@@ -6,8 +6,14 @@
 //! Shape: one reader loop parses each line and answers cheap methods inline; every
 //! `tools/call` runs in its own task so a slow call never blocks others; all output goes
 //! through one writer task so lines never interleave.
+//!
+//! The same server also speaks HTTP ([`http`]): each HTTP session (or stateless request)
+//! gets a [`Server`] of its own, fed one message at a time, whose output is routed to the
+//! right HTTP response by the request each message belongs to ([`outbound::Route`]).
 
 mod catalog;
+pub mod http;
+mod outbound;
 mod tools;
 
 use std::collections::HashMap;
@@ -18,11 +24,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, BufWriter};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::AbortHandle;
 
 use crate::rpc::{self, INVALID_REQUEST, PARSE_ERROR, RpcError, id_key};
+use outbound::{Out, Outbound, Route, serving, write_loop};
 
 pub use catalog::{
     DEFAULT_PROTOCOL_VERSION, ORDER_STATUSES, SERVER_NAME, SUPPORTED_PROTOCOL_VERSIONS, TOOL_NAMES,
@@ -66,19 +73,13 @@ impl ExitReason {
     }
 }
 
-/// What the writer task is asked to do.
-enum Out {
-    Line(Vec<u8>),
-    /// Flush what came before and stop (used by `exit_after`).
-    Shutdown,
-}
-
 /// Server→client requests waiting for the client's answer.
 #[derive(Default)]
 struct Pending {
     waiters: HashMap<String, oneshot::Sender<Value>>,
-    /// Set at input EOF: no answer can arrive any more, so new requests fail at once.
-    closed: bool,
+    /// Set when no answer can arrive any more (input EOF, session ended, stateless HTTP),
+    /// so new requests fail at once; says why.
+    closed: Option<&'static str>,
 }
 
 /// State shared by the reader loop and the call tasks.
@@ -88,7 +89,9 @@ struct Server {
     /// Cached catalogue; replaced (not edited) by `mutate_tools` so readers never wait long.
     tools: RwLock<Arc<Vec<Value>>>,
     echo_revision: AtomicU64,
-    calls: AtomicU64,
+    /// Calls answered so far; shared by every HTTP session so `exit_after` counts per
+    /// process, as it does over stdio where a process is one connection.
+    calls: Arc<AtomicU64>,
     next_request_id: AtomicU64,
     next_batch: AtomicU64,
     pending: Mutex<Pending>,
@@ -181,7 +184,7 @@ where
     match reason {
         ExitReason::InputClosed => {
             // Let in-flight calls finish; the writer ends when the last sender goes away.
-            server.close_input();
+            server.close_input("the client's input is closed");
             drop(server);
         }
         ExitReason::ExitAfter => {
@@ -201,38 +204,23 @@ where
     Ok(reason)
 }
 
-/// Writes queued lines; flushes whenever the queue is momentarily empty, which is after
-/// every message under light load and once per burst under heavy load.
-async fn write_loop<W: AsyncWrite + Unpin>(
-    mut rx: mpsc::UnboundedReceiver<Out>,
-    output: W,
-) -> io::Result<()> {
-    let mut output = BufWriter::with_capacity(64 * 1024, output);
-    while let Some(first) = rx.recv().await {
-        let mut next = Some(first);
-        while let Some(out) = next.take() {
-            match out {
-                Out::Line(bytes) => {
-                    output.write_all(&bytes).await?;
-                    output.write_all(b"\n").await?;
-                }
-                Out::Shutdown => return output.flush().await,
-            }
-            next = rx.try_recv().ok();
-        }
-        output.flush().await?;
-    }
-    output.flush().await
-}
-
 impl Server {
     fn new(config: ServerConfig, out: mpsc::UnboundedSender<Out>) -> Self {
+        Self::with_call_counter(config, out, Arc::default())
+    }
+
+    /// A server whose `exit_after` count is `calls`, shared with other servers.
+    fn with_call_counter(
+        config: ServerConfig,
+        out: mpsc::UnboundedSender<Out>,
+        calls: Arc<AtomicU64>,
+    ) -> Self {
         Self {
             config,
             out,
             tools: RwLock::new(Arc::new(catalog::tools(0))),
             echo_revision: AtomicU64::new(0),
-            calls: AtomicU64::new(0),
+            calls,
             next_request_id: AtomicU64::new(1),
             next_batch: AtomicU64::new(0),
             pending: Mutex::new(Pending::default()),
@@ -249,7 +237,8 @@ impl Server {
 
     fn send_value(&self, message: &Value) {
         let bytes = serde_json::to_vec(message).expect("a serde_json::Value always serialises");
-        self.send(Out::Line(bytes));
+        let route = Route::of(message);
+        self.send(Out::Message(Outbound { bytes, route }));
     }
 
     fn request_stop(&self, reason: ExitReason) {
@@ -267,9 +256,9 @@ impl Server {
             .unwrap_or(ExitReason::InputClosed)
     }
 
-    fn close_input(&self) {
+    fn close_input(&self, why: &'static str) {
         let mut pending = self.pending.lock().expect("pending lock");
-        pending.closed = true;
+        pending.closed = Some(why);
         // Dropping the senders wakes every waiting tool with "connection closed".
         pending.waiters.clear();
     }
@@ -296,11 +285,16 @@ impl Server {
                 self.send_value(&rpc::error_response(&Value::Null, &error));
             }
             Value::Array(items) => self.spawn_batch(items),
-            message => match self.dispatch(message) {
-                Dispatch::Reply(Some(response)) => self.send_value(&response),
-                Dispatch::Reply(None) => {}
-                Dispatch::Call { id, params } => self.spawn_call(id, params),
-            },
+            message => self.handle_message(message),
+        }
+    }
+
+    /// Answers one message that is not a batch, inline or from a spawned task.
+    fn handle_message(self: &Arc<Self>, message: Value) {
+        match self.dispatch(message) {
+            Dispatch::Reply(Some(response)) => self.send_value(&response),
+            Dispatch::Reply(None) => {}
+            Dispatch::Call { id, params } => self.spawn_call(id, params),
         }
     }
 
@@ -312,8 +306,9 @@ impl Server {
         // registered, which would leave a stale entry behind.
         let mut inflight = self.inflight.lock().expect("inflight lock");
         let task_key = key.clone();
+        let serves = key.clone();
         let task = tokio::spawn(async move {
-            let outcome = server.run_call(id, params).await;
+            let outcome = serving(serves, server.run_call(id, params)).await;
             server
                 .inflight
                 .lock()
@@ -345,7 +340,9 @@ impl Server {
                             response,
                             exit: false,
                         },
-                        Dispatch::Call { id, params } => server.run_call(id, params).await,
+                        Dispatch::Call { id, params } => {
+                            serving(id_key(&id), server.run_call(id, params)).await
+                        }
                     }
                 }
             });
@@ -512,10 +509,8 @@ impl Server {
         let (tx, rx) = oneshot::channel();
         {
             let mut pending = self.pending.lock().expect("pending lock");
-            if pending.closed {
-                return Err(format!(
-                    "cannot send {method}: the client's input is closed"
-                ));
+            if let Some(why) = pending.closed {
+                return Err(format!("cannot send {method}: {why}"));
             }
             pending.waiters.insert(key.clone(), tx);
         }
