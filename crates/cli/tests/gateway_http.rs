@@ -440,3 +440,85 @@ async fn two_hundred_concurrent_sessions_on_one_sqlite_file_forward_exactly_the_
         .count();
     assert_eq!(forwarded, 50);
 }
+
+/// `--tls-cert`/`--tls-key`: the same endpoint over HTTPS (rustls), with a certificate made
+/// here by openssl for 127.0.0.1.
+#[tokio::test]
+async fn tls_serves_mcp_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=toolgate-test"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        // A leaf, not a CA: rustls refuses a CA certificate as a server identity.
+        .args(["-addext", "basicConstraints=critical,CA:FALSE", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is installed (Debian package openssl)");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(&policy, ALLOW_ALL).unwrap();
+    let mut cmd = Command::new(TOOLGATE);
+    cmd.args([
+        "run",
+        "--audit",
+        "off",
+        "--pin-file",
+        "off",
+        "--state",
+        "memory",
+    ])
+    .args(["--listen", "127.0.0.1:0", "--tls-cert"])
+    .arg(&cert)
+    .arg("--tls-key")
+    .arg(&key)
+    .arg("--policy")
+    .arg(&policy)
+    .arg("--")
+    .arg(example_server_path());
+    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        gateway.stderr().contains("listening on https://"),
+        "{}",
+        gateway.stderr()
+    );
+    let pem = std::fs::read(&cert).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+    let url = format!("https://{}/mcp", gateway.addr);
+    let resp = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(init.to_string())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}\n{}", gateway.stderr()));
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers().contains_key("mcp-session-id"));
+    // Plain HTTP on the TLS port is not answered as MCP.
+    let plain = reqwest::Client::new()
+        .post(format!("http://{}/mcp", gateway.addr))
+        .body(init.to_string())
+        .send()
+        .await;
+    assert!(plain.is_err() || !plain.unwrap().status().is_success());
+}
