@@ -3,17 +3,14 @@
 //! their identity), refusals at the HTTP layer (401, 403, 404, 413), and exact counters
 //! across many concurrent sessions.
 
-mod gateway_http {
-    pub mod agent;
-}
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use gateway_http::agent::{Agent, kind};
 use reqwest::StatusCode;
-use serde_json::json;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
 use toolgate_gateway::identity::{digest_hex, hash_api_key};
+use toolgate_testkit::HttpClient;
 use toolgate_testkit::example_server_path;
 use toolgate_testkit::listening::ListeningGateway;
 
@@ -88,6 +85,58 @@ fn start(policy: &str, extra: &[&str]) -> Setup {
     }
 }
 
+/// An agent presenting `key` (if any) as its bearer token.
+fn agent(url: &str, key: Option<&str>) -> HttpClient {
+    let client = HttpClient::new(url).unwrap();
+    match key {
+        Some(k) => client.with_header("authorization", &format!("Bearer {k}")),
+        None => client,
+    }
+}
+
+/// The refusal kind in a tool result's `_meta` (`""` for a success).
+fn kind(resp: &Value) -> &str {
+    resp["result"]["_meta"]["dev.toolgate/decision"]["kind"]
+        .as_str()
+        .unwrap_or("")
+}
+
+async fn call(client: &HttpClient, tool: &str, args: Value) -> Value {
+    client
+        .call_tool(tool, args)
+        .await
+        .unwrap_or_else(|e| panic!("{tool}: {e}"))
+}
+
+async fn tool_names(client: &HttpClient) -> Vec<String> {
+    let mut names: Vec<String> = client
+        .list_tools()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+const LIST: &str = r#"{"jsonrpc":"2.0","id":9,"method":"tools/list"}"#;
+
+/// POSTs `body` with `headers`; (status, headers, body text).
+async fn post(
+    client: &HttpClient,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, String) {
+    let (status, headers, text) = client.raw_post(body, headers).await.unwrap();
+    (
+        StatusCode::from_u16(status.as_u16()).unwrap(),
+        headers,
+        text,
+    )
+}
+
 fn upstream_lines(log: &Path) -> usize {
     std::fs::read_to_string(log)
         .unwrap_or_default()
@@ -99,24 +148,27 @@ fn upstream_lines(log: &Path) -> usize {
 async fn two_api_keys_are_two_identities_with_their_own_grants_and_counters() {
     let s = start(&identities_policy(), &[]);
     let url = s.gateway.mcp_url();
-    let mut alice = Agent::new(&url, Some(ALICE_KEY));
-    let mut bob = Agent::new(&url, Some(BOB_KEY));
-    assert_eq!(alice.initialize().await.status, StatusCode::OK);
-    assert_eq!(bob.initialize().await.status, StatusCode::OK);
+    let alice = agent(&url, Some(ALICE_KEY));
+    let bob = agent(&url, Some(BOB_KEY));
+    alice.initialize().await.unwrap();
+    bob.initialize().await.unwrap();
 
     // What each may see.
-    let mut a = alice.tool_names().await;
-    a.sort();
-    assert_eq!(a, ["get_order", "search_orders"], "{}", s.gateway.stderr());
-    assert_eq!(bob.tool_names().await, ["search_orders"]);
+    assert_eq!(
+        tool_names(&alice).await,
+        ["get_order", "search_orders"],
+        "{}",
+        s.gateway.stderr()
+    );
+    assert_eq!(tool_names(&bob).await, ["search_orders"]);
 
     // `scope: grant` counts per identity: two searches each, the third refused.
-    for agent in [&mut alice, &mut bob] {
+    for agent in [&alice, &bob] {
         for _ in 0..2 {
-            let ok = agent.call("search_orders", json!({"query": "lamp"})).await;
+            let ok = call(agent, "search_orders", json!({"query": "lamp"})).await;
             assert_eq!(kind(&ok), "", "{ok}");
         }
-        let third = agent.call("search_orders", json!({"query": "lamp"})).await;
+        let third = call(agent, "search_orders", json!({"query": "lamp"})).await;
         assert_eq!(kind(&third), "rate_limited", "{third}");
         assert_eq!(
             third["result"]["_meta"]["dev.toolgate/decision"]["rule"],
@@ -126,31 +178,26 @@ async fn two_api_keys_are_two_identities_with_their_own_grants_and_counters() {
 
     // bob holds no grant for get_order: denied, and the server never hears of it.
     let before = upstream_lines(&s.log);
-    let denied = bob.call("get_order", json!({"order_id": "ORD-1001"})).await;
+    let denied = call(&bob, "get_order", json!({"order_id": "ORD-1001"})).await;
     assert_eq!(kind(&denied), "deny", "{denied}");
     let text = denied["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("no grant"), "{text}");
     assert_eq!(upstream_lines(&s.log), before);
-    let allowed = alice
-        .call("get_order", json!({"order_id": "ORD-1001"}))
-        .await;
+    let allowed = call(&alice, "get_order", json!({"order_id": "ORD-1001"})).await;
     assert_eq!(kind(&allowed), "", "{allowed}");
 }
 
 #[tokio::test]
 async fn a_bad_or_missing_key_gets_401_and_nothing_reaches_the_upstream() {
     let s = start(&identities_policy(), &[]);
-    let url = s.gateway.mcp_url();
+    let client = agent(&s.gateway.mcp_url(), None);
     for key in [Some("tg_not_a_key"), None, Some("a.b.c")] {
-        let mut agent = Agent::new(&url, key);
-        let reply = agent.initialize().await;
-        assert_eq!(
-            reply.status,
-            StatusCode::UNAUTHORIZED,
-            "{key:?}: {}",
-            reply.text
-        );
-        let challenge = reply.headers["www-authenticate"].to_str().unwrap();
+        let auth = key.map(|k| format!("Bearer {k}"));
+        let headers: Vec<(&str, &str)> =
+            auth.iter().map(|a| ("authorization", a.as_str())).collect();
+        let (status, headers, text) = post(&client, INITIALIZE, &headers).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{key:?}: {text}");
+        let challenge = headers["www-authenticate"].to_str().unwrap();
         assert!(
             challenge.starts_with("Bearer realm=\"toolgate\""),
             "{challenge}"
@@ -161,11 +208,22 @@ async fn a_bad_or_missing_key_gets_401_and_nothing_reaches_the_upstream() {
             "{key:?}: {challenge}"
         );
         assert!(
-            !reply.text.contains("tg_not_a_key"),
-            "the refusal must not echo the key: {}",
-            reply.text
+            !text.contains("tg_not_a_key"),
+            "the refusal must not echo the key: {text}"
         );
     }
+    // Two credentials are one too many, even if one is good.
+    let (good, bad) = (
+        format!("Bearer {ALICE_KEY}"),
+        "Bearer tg_not_a_key".to_owned(),
+    );
+    let (status, _, text) = post(
+        &client,
+        INITIALIZE,
+        &[("authorization", &good), ("authorization", &bad)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     // Not even a session was started: no server process read a line.
     assert_eq!(upstream_lines(&s.log), 0, "{}", s.gateway.stderr());
     assert!(s.gateway.stderr().contains("not authenticated"));
@@ -175,71 +233,57 @@ async fn a_bad_or_missing_key_gets_401_and_nothing_reaches_the_upstream() {
 async fn a_session_answers_only_the_identity_that_opened_it() {
     let s = start(&identities_policy(), &[]);
     let url = s.gateway.mcp_url();
-    let mut alice = Agent::new(&url, Some(ALICE_KEY));
-    alice.initialize().await;
-    let mut mallory = Agent::new(&url, Some(BOB_KEY));
-    mallory.session = alice.session.clone();
-    let reply = mallory.request("tools/list", json!({})).await;
-    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
-    assert!(reply.text.contains("another identity"));
+    let alice = agent(&url, Some(ALICE_KEY));
+    alice.initialize().await.unwrap();
+    let session = alice.session_id().unwrap();
+    let bearer = format!("Bearer {BOB_KEY}");
+    let (status, _, text) = post(
+        &agent(&url, None),
+        LIST,
+        &[("authorization", &bearer), ("mcp-session-id", &session)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    assert!(text.contains("another identity"));
 }
 
 #[tokio::test]
 async fn http_layer_refusals_are_precise() {
     let s = start(ALLOW_ALL, &[]);
     let url = s.gateway.mcp_url();
-    let mut agent = Agent::new(&url, None);
-    assert_eq!(agent.initialize().await.status, StatusCode::OK);
-    let list = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/list"});
+    let client = HttpClient::connect(&url).await.unwrap();
+    let session = client.session_id().unwrap();
+    let sid = ("mcp-session-id", session.as_str());
 
     // A browser page from another origin (DNS rebinding) is refused.
-    let evil = agent
-        .post(&list, &[("origin", "http://evil.example")])
-        .await;
-    assert_eq!(evil.status, StatusCode::FORBIDDEN, "{}", evil.text);
-    let local = agent
-        .post(&list, &[("origin", "http://localhost:3000")])
-        .await;
-    assert_eq!(local.status, StatusCode::OK, "{}", local.text);
+    let (status, _, text) = post(&client, LIST, &[sid, ("origin", "http://evil.example")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    let (status, _, text) = post(&client, LIST, &[sid, ("origin", "http://localhost:3000")]).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
 
     // An unknown protocol revision, an unknown session, no session at all.
-    let bad_version = agent
-        .post(&list, &[("mcp-protocol-version", "1999-01-01")])
-        .await;
-    assert_eq!(bad_version.status, StatusCode::BAD_REQUEST);
-    let mut stranger = Agent::new(&url, None);
-    stranger.session = Some("0123456789abcdef".into());
-    assert_eq!(
-        stranger.post(&list, &[]).await.status,
-        StatusCode::NOT_FOUND
-    );
-    stranger.session = None;
-    assert_eq!(
-        stranger.post(&list, &[]).await.status,
-        StatusCode::BAD_REQUEST
-    );
+    let (status, _, _) = post(
+        &client,
+        LIST,
+        &[sid, ("mcp-protocol-version", "1999-01-01")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = post(&client, LIST, &[("mcp-session-id", "0123456789abcdef")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = post(&client, LIST, &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // A body over --max-message-bytes is refused before anything reads it.
     let huge = json!({"jsonrpc": "2.0", "id": 10, "method": "tools/call",
         "params": {"name": "echo", "arguments": {"text": "x".repeat(5 * 1024 * 1024)}}});
-    let too_big = agent.post(&huge, &[]).await;
-    assert_eq!(
-        too_big.status,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "{}",
-        too_big.text
-    );
+    let (status, _, text) = post(&client, &huge.to_string(), &[sid]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
 
     // DELETE ends the session; it is gone afterwards.
-    let client = reqwest::Client::new();
-    let deleted = client
-        .delete(&url)
-        .header("mcp-session-id", agent.session.clone().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(deleted.status(), StatusCode::OK);
-    assert_eq!(agent.post(&list, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(client.delete().await.unwrap().as_u16(), 200);
+    let (status, _, _) = post(&client, LIST, &[sid]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[test]
@@ -324,25 +368,24 @@ grants:
     };
     let url = gateway.mcp_url();
 
-    let mut carol = Agent::new(&url, Some(&token("carol", &["support"], now + 600)));
-    assert_eq!(
-        carol.initialize().await.status,
-        StatusCode::OK,
-        "{}",
-        gateway.stderr()
-    );
-    let ok = carol.call("search_orders", json!({"query": "lamp"})).await;
+    let carol = agent(&url, Some(&token("carol", &["support"], now + 600)));
+    carol
+        .initialize()
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", gateway.stderr()));
+    let ok = call(&carol, "search_orders", json!({"query": "lamp"})).await;
     assert_eq!(kind(&ok), "", "{ok}");
 
-    let mut dave = Agent::new(&url, Some(&token("dave", &[], now + 600)));
-    dave.initialize().await;
-    let denied = dave.call("search_orders", json!({"query": "lamp"})).await;
+    let dave = agent(&url, Some(&token("dave", &[], now + 600)));
+    dave.initialize().await.unwrap();
+    let denied = call(&dave, "search_orders", json!({"query": "lamp"})).await;
     assert_eq!(kind(&denied), "deny", "{denied}");
 
-    let mut late = Agent::new(&url, Some(&token("carol", &["support"], now - 3600)));
-    let expired = late.initialize().await;
-    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
-    let challenge = expired.headers["www-authenticate"].to_str().unwrap();
+    let expired = format!("Bearer {}", token("carol", &["support"], now - 3600));
+    let anonymous = agent(&url, None);
+    let (status, headers, _) = post(&anonymous, INITIALIZE, &[("authorization", &expired)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let challenge = headers["www-authenticate"].to_str().unwrap();
     assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
     assert!(
         challenge.contains(
@@ -399,17 +442,15 @@ async fn two_hundred_concurrent_sessions_on_one_sqlite_file_forward_exactly_the_
 
     let sessions = futures::future::join_all((0..200).map(|_| {
         let url = url.clone();
-        async move {
-            let mut agent = Agent::new(&url, None);
-            let init = agent.initialize().await;
-            assert_eq!(init.status, StatusCode::OK, "{}", init.text);
-            agent
-        }
+        async move { HttpClient::connect(&url).await.unwrap() }
     }))
     .await;
-    let answers = futures::future::join_all(sessions.into_iter().enumerate().map(
-        |(i, mut agent)| async move { agent.call("echo", json!({"text": format!("c{i}")})).await },
-    ))
+    let answers = futures::future::join_all(
+        sessions
+            .iter()
+            .enumerate()
+            .map(|(i, agent)| call(agent, "echo", json!({"text": format!("c{i}")}))),
+    )
     .await;
 
     let passed = answers.iter().filter(|a| kind(a).is_empty()).count();

@@ -46,14 +46,17 @@ impl ListeningGateway {
         std::thread::spawn(move || {
             let mut tx = Some(tx);
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                // Kept before it is announced, so `stderr()` holds the line once `start` returns.
+                {
+                    let mut s = sink.lock().unwrap_or_else(|p| p.into_inner());
+                    s.push_str(&line);
+                    s.push('\n');
+                }
                 if let Some(addr) = bound_address(&line)
                     && let Some(tx) = tx.take()
                 {
                     let _ = tx.send(addr);
                 }
-                let mut s = sink.lock().unwrap_or_else(|p| p.into_inner());
-                s.push_str(&line);
-                s.push('\n');
             }
         });
         let deadline = Instant::now() + Duration::from_secs(20);

@@ -187,6 +187,14 @@ impl HttpFront {
                 groups: Vec::new(),
             });
         }
+        if headers.get_all(header::AUTHORIZATION).iter().count() > 1 {
+            // Two credentials: a proxy might check one and us the other. Neither is used.
+            tracing::warn!("refused an HTTP request with several Authorization headers");
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                "send exactly one Authorization header",
+            ));
+        }
         match self
             .auth
             .authenticate(headers.get(header::AUTHORIZATION))
