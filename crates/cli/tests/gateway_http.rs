@@ -563,3 +563,49 @@ async fn tls_serves_mcp_over_https() {
         .await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
 }
+
+/// `--upstream-shared`: one server process for every session. Two agents using the same
+/// request ids and progress tokens at the same time each get their own answers and progress;
+/// the server saw one `initialize` (toolgate's) and rewritten ids.
+#[tokio::test]
+async fn sessions_sharing_one_server_keep_their_ids_and_progress_apart() {
+    let s = start(ALLOW_ALL, &["--upstream-shared"]);
+    let url = s.gateway.mcp_url();
+    let (a, b) = (
+        HttpClient::connect(&url).await.unwrap(),
+        HttpClient::connect(&url).await.unwrap(),
+    );
+    let (ra, rb) = tokio::join!(
+        a.call_tool_with_progress("slow", json!({"ms": 300, "steps": 3}), json!("tok")),
+        b.call_tool_with_progress("slow", json!({"ms": 100, "steps": 2}), json!("tok")),
+    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra["id"], rb["id"], "both used the same id: {ra} {rb}");
+    assert_eq!(ra["result"]["isError"], json!(false), "{ra}");
+    assert_eq!(rb["result"]["isError"], json!(false), "{rb}");
+    let progress = |c: &HttpClient| {
+        c.notifications()
+            .iter()
+            .filter(|n| n["method"] == "notifications/progress")
+            .map(|n| n["params"]["progressToken"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        progress(&a),
+        vec![json!("tok"); 3],
+        "{:?}",
+        a.notifications()
+    );
+    assert_eq!(
+        progress(&b),
+        vec![json!("tok"); 2],
+        "{:?}",
+        b.notifications()
+    );
+    let log = std::fs::read_to_string(&s.log).unwrap_or_default();
+    assert_eq!(log.matches("\"initialize\"").count(), 1, "{log}");
+    assert!(
+        log.contains("toolgate-"),
+        "progress tokens are rewritten: {log}"
+    );
+}

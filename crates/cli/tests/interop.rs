@@ -299,6 +299,8 @@ enum Front {
     StdioToHttpUpstream,
     /// The agent and the server both over streamable HTTP.
     HttpToHttpUpstream,
+    /// Streamable HTTP in, one stdio server shared by every session (`--upstream-shared`).
+    HttpToSharedStdio,
 }
 
 /// server-everything with its streamable HTTP transport on a free loopback port.
@@ -346,7 +348,12 @@ impl Drop for EverythingOverHttp {
 
 /// The gateway scenario over `front`; HTTP gateways are started here, listening on a free
 /// loopback port, and HTTP upstreams are server-everything's streamable HTTP transport.
-fn run_through(peers: &Peers, policy: &Path, front: Front) -> Run {
+fn run_through(peers: &Peers, dir: &Path, front: Front) -> Run {
+    // Each gateway its own directory: the pin file lives beside the policy, and gateways
+    // pinning one server's listing at different moments would see each other's drift.
+    let dir = dir.join(format!("{front:?}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = &write_policy(&dir, INTEROP_POLICY);
     let mut args: Vec<OsString> = Vec::new();
     let upstream = matches!(
         front,
@@ -367,11 +374,17 @@ fn run_through(peers: &Peers, policy: &Path, front: Front) -> Run {
             args.extend(server);
             None
         }
-        Front::StreamableHttp | Front::LegacySse | Front::HttpToHttpUpstream => {
+        Front::StreamableHttp
+        | Front::LegacySse
+        | Front::HttpToHttpUpstream
+        | Front::HttpToSharedStdio => {
             let mut cmd = std::process::Command::new(TOOLGATE);
             cmd.args(gateway_args(policy))
-                .args(["--listen", "127.0.0.1:0"])
-                .args(server);
+                .args(["--listen", "127.0.0.1:0"]);
+            if matches!(front, Front::HttpToSharedStdio) {
+                cmd.arg("--upstream-shared");
+            }
+            cmd.args(server);
             let g = toolgate_testkit::listening::ListeningGateway::start(cmd)
                 .unwrap_or_else(|e| panic!("interop {front:?}: {e}"));
             match front {
@@ -405,13 +418,13 @@ fn server_everything_through_toolgate_matches_direct_and_enforces_the_policy() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let policy = write_policy(dir.path(), INTEROP_POLICY);
     let fronts = [
         Front::Stdio,
         Front::StreamableHttp,
         Front::LegacySse,
         Front::StdioToHttpUpstream,
         Front::HttpToHttpUpstream,
+        Front::HttpToSharedStdio,
     ];
 
     // All runs at once: each takes a few seconds, mostly waiting on the server. Runs with an
@@ -431,8 +444,8 @@ fn server_everything_through_toolgate_matches_direct_and_enforces_the_policy() {
         let gateways: Vec<_> = fronts
             .iter()
             .map(|&front| {
-                let (peers, policy) = (&peers, &policy);
-                s.spawn(move || run_through(peers, policy, front))
+                let (peers, dir) = (&peers, dir.path());
+                s.spawn(move || run_through(peers, dir, front))
             })
             .collect();
         (
@@ -634,7 +647,14 @@ fn check_against_direct(direct: &Run, through: &Run, front: Front) {
         "{}",
         ctx()
     );
-    assert_eq!(g["notifications"], d["notifications"], "{}", ctx());
+    if matches!(front, Front::HttpToSharedStdio) {
+        // A shared server's logging can't be attributed to one session, so it reaches none;
+        // its tools/list_changed came during toolgate's own handshake, before any session.
+        let seen = g["notifications"].as_array().unwrap();
+        assert!(!seen.contains(&json!("notifications/message")), "{}", ctx());
+    } else {
+        assert_eq!(g["notifications"], d["notifications"], "{}", ctx());
+    }
 
     // The SDK's default connection (`mcp.Client`, mode "auto": a `server/discover` probe, then
     // the `initialize` fallback) works through the gateway and sees the same filtered world.
@@ -648,7 +668,19 @@ fn check_against_direct(direct: &Run, through: &Run, front: Front) {
         .filter(|n| LISTED_THROUGH_GATEWAY.contains(&n.as_str().unwrap()))
         .collect();
     let got: Vec<&Value> = ga["tools"].as_array().unwrap().iter().collect();
-    assert_eq!(got, expected, "{}", ctx());
+    if matches!(front, Front::HttpToSharedStdio) {
+        // The shared server was initialized by toolgate, which declares elicitation,
+        // sampling and roots: it lists its capability-gated tools to every session.
+        assert!(expected.iter().all(|t| got.contains(t)), "{}", ctx());
+        assert!(
+            got.iter()
+                .all(|t| LISTED_THROUGH_GATEWAY.contains(&t.as_str().unwrap())),
+            "{}",
+            ctx()
+        );
+    } else {
+        assert_eq!(got, expected, "{}", ctx());
+    }
     assert_eq!(ga["hidden"]["code"], json!(-32602), "{}", ctx());
 }
 

@@ -17,6 +17,7 @@
 pub mod error;
 pub mod framing;
 pub mod parse;
+pub mod splice;
 pub mod tools;
 pub mod version;
 pub mod wire;

@@ -153,6 +153,10 @@ async fn serve(args: Args) -> i32 {
         Ok(upstream) if args.http.listen.is_some() => {
             super::run_http::serve(&args.http, &shared, &args.identity, upstream).await
         }
+        Ok(UpstreamSpec::Shared(_)) => {
+            eprintln!("toolgate: --upstream-shared needs --listen (a stdio agent has one session)");
+            2
+        }
         Ok(upstream) => serve_stdio(&args, &shared, upstream).await,
     };
     watcher.abort();

@@ -73,6 +73,11 @@ pub async fn serve(
         _ => None,
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
+    if let UpstreamSpec::Shared(shared) = &upstream
+        && let Err(e) = shared.warm_up().await
+    {
+        return fail(e.to_string());
+    }
     let http = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

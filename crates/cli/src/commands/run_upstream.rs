@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use toolgate_gateway::upstream::UpstreamSpec;
 use toolgate_gateway::upstream::http::{HttpProtocol, HttpUpstreamOptions, client_builder};
+use toolgate_gateway::upstream::shared::SharedChild;
 
 #[derive(clap::Args)]
 pub struct UpstreamArgs {
@@ -25,6 +26,15 @@ pub struct UpstreamArgs {
     /// The HTTP transport `--upstream` speaks.
     #[arg(long, value_enum, default_value = "auto", requires = "upstream")]
     pub upstream_protocol: ProtocolArg,
+    /// With `--listen`: every HTTP session shares one server process (started and
+    /// initialized by toolgate) instead of getting its own. Server requests then go to the
+    /// most recently active session and per-session notifications are dropped (docs/http.md).
+    #[arg(long, conflicts_with_all = ["upstream", "upstream_per_session"])]
+    pub upstream_shared: bool,
+    /// With `--listen`: one server process per HTTP session (the default), so no server-side
+    /// state, notification or server request crosses from one agent to another.
+    #[arg(long)]
+    pub upstream_per_session: bool,
     /// Seconds to wait for a connection to `--upstream`.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub upstream_connect_timeout: u64,
@@ -46,6 +56,12 @@ impl UpstreamArgs {
         max_message_bytes: usize,
     ) -> Result<UpstreamSpec, String> {
         let Some(url) = &self.upstream else {
+            if self.upstream_shared {
+                return Ok(UpstreamSpec::Shared(SharedChild::new(
+                    command.to_vec(),
+                    max_message_bytes,
+                )));
+            }
             return Ok(UpstreamSpec::Command {
                 command: command.to_vec(),
                 max_message_bytes,

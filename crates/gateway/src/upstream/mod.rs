@@ -10,6 +10,7 @@
 pub mod child;
 pub mod http;
 mod legacy;
+pub mod shared;
 mod sse;
 
 use bytes::Bytes;
@@ -76,6 +77,8 @@ pub enum UpstreamSpec {
         command: Vec<std::ffi::OsString>,
         max_message_bytes: usize,
     },
+    /// One stdio server shared by every session ([`shared`]).
+    Shared(shared::SharedChild),
     /// A remote server over streamable HTTP (or legacy HTTP+SSE); one upstream session each.
     Http {
         options: http::HttpUpstreamOptions,
@@ -91,6 +94,7 @@ impl UpstreamSpec {
                 command,
                 max_message_bytes,
             } => child::spawn(command, *max_message_bytes).map(|c| (c.conn, c.pid)),
+            UpstreamSpec::Shared(shared) => shared.lane().await.map(|conn| (conn, None)),
             UpstreamSpec::Http { options, client } => {
                 http::connect(options.clone(), client.clone())
                     .await
@@ -105,7 +109,7 @@ impl UpstreamSpec {
     /// -32022 and the list of revisions it does speak: the client falls back to a session.
     pub fn stateless(&self) -> bool {
         match self {
-            UpstreamSpec::Command { .. } => false,
+            UpstreamSpec::Command { .. } | UpstreamSpec::Shared(_) => false,
             UpstreamSpec::Http { options, .. } => {
                 !matches!(options.protocol, http::HttpProtocol::LegacySse)
             }
@@ -115,7 +119,9 @@ impl UpstreamSpec {
     /// A connection for stateless requests (see [`UpstreamSpec::stateless`]).
     pub async fn connect_stateless(&self) -> Result<UpstreamConn, crate::GatewayError> {
         match self {
-            UpstreamSpec::Command { .. } => Err(crate::GatewayError::Stateless),
+            UpstreamSpec::Command { .. } | UpstreamSpec::Shared(_) => {
+                Err(crate::GatewayError::Stateless)
+            }
             UpstreamSpec::Http { options, client } => {
                 let options = http::HttpUpstreamOptions {
                     stateless: true,
