@@ -9,6 +9,8 @@
 mod approve;
 mod call;
 mod server;
+#[cfg(test)]
+mod tests;
 
 pub use approve::{ClientSink, Held};
 

@@ -99,9 +99,17 @@ impl Interceptor {
             .and_then(|r| r.get("isError"))
             .and_then(Value::as_bool)
             == Some(true);
+        // 2026-07-28: the server needs input before it can run the tool; the client calls
+        // again with it, and that call is judged and counted on its own.
+        let needs_input = m
+            .result()
+            .and_then(|r| r.get("resultType"))
+            .and_then(Value::as_str)
+            == Some("input_required");
         let settlement = match outcome {
             // A JSON-RPC error means the server did not run the tool.
             Outcome::Error { .. } => Answer::NotRun,
+            Outcome::Result if needs_input => Answer::NotRun,
             Outcome::Result if is_tool_error => Answer::ToolError,
             Outcome::Result => Answer::Ran,
         };
