@@ -609,3 +609,77 @@ async fn sessions_sharing_one_server_keep_their_ids_and_progress_apart() {
         "progress tokens are rewritten: {log}"
     );
 }
+
+/// Streamable HTTP resumability: the agent's connection drops mid-answer; a `GET` with
+/// `Last-Event-ID` replays what it missed and delivers the answer that came meanwhile.
+#[tokio::test]
+async fn a_dropped_response_stream_resumes_with_last_event_id() {
+    use futures::StreamExt;
+    let s = start(ALLOW_ALL, &[]);
+    let url = s.gateway.mcp_url();
+    let client = HttpClient::connect(&url).await.unwrap();
+    let session = client.session_id().unwrap();
+    let http = reqwest::Client::new();
+    let call = json!({"jsonrpc": "2.0", "id": 77, "method": "tools/call", "params": {
+        "name": "slow", "arguments": {"ms": 600, "steps": 3}, "_meta": {"progressToken": "p"}}});
+    let resp = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-session-id", &session)
+        .body(call.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    // Read the first event (a progress notification), then hang up.
+    let mut body = resp.bytes_stream();
+    let mut seen = String::new();
+    while !seen.contains("\n\n") {
+        seen.push_str(&String::from_utf8_lossy(
+            &body.next().await.unwrap().unwrap(),
+        ));
+    }
+    drop(body);
+    let last_id = seen
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .expect("events carry ids")
+        .to_owned();
+    assert!(seen.contains("notifications/progress"), "{seen}");
+
+    let resumed = http
+        .get(&url)
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", &session)
+        .header("last-event-id", &last_id)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let messages: Vec<serde_json::Value> = resumed
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let answer = messages
+        .iter()
+        .find(|m| m["id"] == json!(77))
+        .unwrap_or_else(|| panic!("{resumed}"));
+    assert_eq!(answer["result"]["isError"], json!(false), "{answer}");
+    let progress = messages
+        .iter()
+        .filter(|m| m["method"] == "notifications/progress")
+        .count();
+    assert_eq!(
+        progress, 2,
+        "the first of three was already seen: {resumed}"
+    );
+}

@@ -13,6 +13,7 @@
 mod guard;
 mod legacy;
 mod listener;
+mod resume;
 mod session;
 mod sse;
 mod stateless;

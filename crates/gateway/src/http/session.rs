@@ -48,6 +48,10 @@ pub struct HttpSession {
     pump: Mutex<Option<JoinHandle<()>>>,
     /// Set when the upstream session ended on its own; later requests get this message.
     ended: Mutex<Option<String>>,
+    /// Numbers response streams (event ids are `<stream>-<seq>`).
+    streams: std::sync::atomic::AtomicU64,
+    /// Response streams whose agent went away, waiting for a `Last-Event-ID` reconnect.
+    parked: Mutex<HashMap<u64, mpsc::Sender<tokio::sync::oneshot::Sender<super::resume::Parked>>>>,
 }
 
 #[derive(Default)]
@@ -96,6 +100,8 @@ impl HttpSession {
             legacy,
             pump: Mutex::new(None),
             ended: Mutex::new(None),
+            streams: std::sync::atomic::AtomicU64::new(1),
+            parked: Mutex::new(HashMap::new()),
         });
         // The pump holds a weak reference: dropping the session from the table (DELETE,
         // idle expiry) must free it even while the upstream is still connected.
@@ -130,6 +136,28 @@ impl HttpSession {
         session
     }
 
+    pub fn next_stream_no(&self) -> u64 {
+        self.streams
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Registers a parked response stream (see [`super::resume`]).
+    pub fn park(
+        &self,
+        no: u64,
+        takeover: mpsc::Sender<tokio::sync::oneshot::Sender<super::resume::Parked>>,
+    ) {
+        lock(&self.parked).insert(no, takeover);
+    }
+
+    /// Removes a parked stream; its takeover handle, if it was there.
+    pub fn unpark(
+        &self,
+        no: u64,
+    ) -> Option<mpsc::Sender<tokio::sync::oneshot::Sender<super::resume::Parked>>> {
+        lock(&self.parked).remove(&no)
+    }
+
     /// Why the upstream session ended, if it did.
     pub fn ended(&self) -> Option<String> {
         lock(&self.ended).clone()
@@ -143,7 +171,8 @@ impl HttpSession {
     pub fn idle_for(&self, limit: Duration) -> bool {
         let routes = lock(&self.routes);
         let streams_open = routes.waiting.values().any(|tx| !tx.is_closed())
-            || routes.stream.as_ref().is_some_and(|tx| !tx.is_closed());
+            || routes.stream.as_ref().is_some_and(|tx| !tx.is_closed())
+            || !lock(&self.parked).is_empty();
         !streams_open && lock(&self.last_active).elapsed() > limit
     }
 

@@ -29,6 +29,18 @@ pub fn message_event(json: Bytes) -> Bytes {
     out.freeze()
 }
 
+/// `id: <id>` + `event: message` + `data: <json>`: an event a client can resume after.
+pub fn message_event_with_id(id: &str, json: Bytes) -> Bytes {
+    let json = line_safe(json);
+    let mut out = BytesMut::with_capacity(json.len() + id.len() + 30);
+    out.put_slice(b"id: ");
+    out.put_slice(id.as_bytes());
+    out.put_slice(b"\nevent: message\ndata: ");
+    out.put_slice(&json);
+    out.put_slice(b"\n\n");
+    out.freeze()
+}
+
 /// An event of another type (legacy SSE's `endpoint`), `data` on one line.
 pub fn named_event(event: &str, data: &str) -> Bytes {
     Bytes::from(format!(

@@ -11,12 +11,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use futures::Stream;
 use tokio::sync::mpsc;
 use toolgate_mcp::wire::{INTERNAL_ERROR, error_response};
 use toolgate_mcp::{Id, ProtocolVersion};
 
 use super::guard::{accepts, check_json_content, json_response, read_body, refuse};
+use super::resume::{ResponseStream, resume};
 use super::session::{Envelope, HttpSession, envelope, frame_of, progress_token};
 use super::{HttpFront, SESSION_HEADER, sse, stateless};
 
@@ -120,11 +120,11 @@ async fn answer(
     sse_ok: bool,
 ) -> Response {
     let mut pending: HashSet<Id> = ids.into_iter().collect();
-    let guard = Waiting {
-        session: session.clone(),
-        pending: pending.iter().cloned().collect(),
-    };
     if json_ok && early.is_empty() {
+        let guard = Waiting {
+            session: session.clone(),
+            pending: pending.iter().cloned().collect(),
+        };
         let mut answers = Vec::new();
         loop {
             let Some(message) = rx.recv().await else {
@@ -144,7 +144,12 @@ async fn answer(
                 Envelope::Other { .. } if sse_ok => {
                     // Switch to a stream: the client is told as it happens.
                     let first: Vec<Bytes> = answers.into_iter().chain([message]).collect();
-                    return sse::response(events(first, rx, pending, guard), None);
+                    // The stream takes over waiting for the rest (and parks it if the agent
+                    // goes away), so the guard must not forget the ids.
+                    let mut guard = guard;
+                    guard.pending.clear();
+                    let stream = ResponseStream::new(session, rx, pending);
+                    return sse::response(stream.events(first), None);
                 }
                 // A JSON-only client: the server's requests go to its GET stream.
                 Envelope::Other { .. } => session.deliver_elsewhere(message),
@@ -159,10 +164,11 @@ async fn answer(
             _ => json_response(StatusCode::OK, join_batch(&answers)),
         };
     }
-    sse::response(events(early, rx, pending, guard), None)
+    let stream = ResponseStream::new(session, rx, pending);
+    sse::response(stream.events(early), None)
 }
 
-/// Forgets the POST's remaining request ids when its response (or its agent) goes away.
+/// Forgets the POST's remaining request ids when its JSON answer (or its agent) goes away.
 struct Waiting {
     session: Arc<HttpSession>,
     pending: Vec<Id>,
@@ -172,50 +178,6 @@ impl Drop for Waiting {
     fn drop(&mut self) {
         self.session.stop_waiting(&self.pending);
     }
-}
-
-fn events(
-    first: Vec<Bytes>,
-    rx: mpsc::Receiver<Bytes>,
-    mut pending: HashSet<Id>,
-    guard: Waiting,
-) -> impl Stream<Item = Bytes> + Send + 'static {
-    for m in &first {
-        if let Envelope::Answer(done) = envelope(m) {
-            for id in &done {
-                pending.remove(id);
-            }
-        }
-    }
-    let head = futures::stream::iter(first.into_iter().map(sse::message_event));
-    let tail = futures::stream::unfold(
-        (rx, pending, guard),
-        |(mut rx, mut pending, guard)| async move {
-            if pending.is_empty() {
-                return None;
-            }
-            match rx.recv().await {
-                Some(message) => {
-                    if let Envelope::Answer(done) = envelope(&message) {
-                        for id in &done {
-                            pending.remove(id);
-                        }
-                    }
-                    Some((sse::message_event(message), (rx, pending, guard)))
-                }
-                None => {
-                    let errors = gone(&guard.session, &pending);
-                    pending.clear();
-                    let all: Vec<u8> = errors
-                        .into_iter()
-                        .flat_map(|e| sse::message_event(e).to_vec())
-                        .collect();
-                    Some((Bytes::from(all), (rx, pending, guard)))
-                }
-            }
-        },
-    );
-    futures::StreamExt::chain(head, tail)
 }
 
 /// Errors for requests whose answers can no longer come (the session closed under them).
@@ -268,6 +230,11 @@ pub async fn get(State(front): State<Arc<HttpFront>>, headers: HeaderMap) -> Res
         Err(r) => return r,
     };
     session.touch();
+    if let Some(last) = headers.get("last-event-id").and_then(|v| v.to_str().ok())
+        && let Some(resumed) = resume(session.clone(), last).await
+    {
+        return sse::response(resumed, None);
+    }
     let rx = session.open_stream();
     let stream = futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|m| (sse::message_event(m), rx))
