@@ -110,6 +110,8 @@ where
                     }
                 };
                 let mut routed = interceptor.from_client(frame).await;
+                // Forget finished approvals so a long session doesn't collect them.
+                while held_calls.try_join_next().is_some() {}
                 for held in std::mem::take(&mut routed.held) {
                     let (interceptor, sink) = (interceptor.clone(), sink.clone());
                     let (to_agent, to_server) = (to_agent.clone(), to_server.clone());
