@@ -1,5 +1,6 @@
-//! toolgate's tamper-evident audit log: one JSON line per decision and per outcome, hash
-//! chained (and optionally signed), written off the hot path, verified and queried offline.
+//! toolgate's tamper-evident audit log: one JSON line per decision, per outcome and per step
+//! of a human-approval request, hash chained (and optionally signed), written off the hot
+//! path, verified and queried offline.
 //!
 //! - [`AuditLog::open`] → [`AuditHandle`]: `record()` queues without touching the disk;
 //!   a dedicated thread redacts, chains, batches, syncs and rotates ([`writer`]).
@@ -34,8 +35,8 @@ pub use error::AuditError;
 pub use keys::{AuditKey, PublicKey};
 pub use query::{Filter, Follower, Row, Rows, format_row, query, table_header, tail};
 pub use record::{
-    ArgsMode, AuditEvent, CallInfo, CallOutcome, CounterUse, DecisionEvent, OutcomeEvent, Record,
-    RecordType, Verdict,
+    ApprovalAuditEvent, ApprovalStage, ArgsMode, AuditEvent, CallInfo, CallOutcome, CounterUse,
+    DecisionEvent, OutcomeEvent, Record, RecordType, Verdict,
 };
 pub use redact::Redactor;
 pub use segment::{chain_files, rotated_path, rotated_segments};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::error::AuditError;
-use crate::record::{Record, RecordType, Verdict};
+use crate::record::{ApprovalStage, Record, RecordType, Verdict};
 use crate::segment::{read_tail, rotated_segments};
 use crate::time::parse_rfc3339;
 
@@ -24,13 +24,19 @@ pub struct Filter {
     pub until: Option<SystemTime>,
     /// Most rows to return (the first ones for `query`, the last ones for `tail`).
     pub limit: Option<usize>,
-    /// Include checkpoint, rotation and recovery records (default: decisions and outcomes).
+    /// Include checkpoint, rotation and recovery records (default: decisions, outcomes and
+    /// approval steps).
     pub all_types: bool,
 }
 
 impl Filter {
     pub fn matches(&self, r: &Record) -> bool {
-        if !self.all_types && !matches!(r.record_type, RecordType::Decision | RecordType::Outcome) {
+        if !self.all_types
+            && !matches!(
+                r.record_type,
+                RecordType::Decision | RecordType::Outcome | RecordType::Approval
+            )
+        {
             return false;
         }
         if let Some(v) = self.verdict
@@ -359,6 +365,7 @@ pub fn format_row(r: &Record) -> String {
         RecordType::Checkpoint => ("signed".into(), r.key.clone().unwrap_or_default()),
         RecordType::Rotation => ("continued".into(), r.from.clone().unwrap_or_default()),
         RecordType::Recovery => ("repaired".into(), r.note.clone().unwrap_or_default()),
+        RecordType::Approval => approval_columns(r),
     };
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     format_columns([
@@ -370,6 +377,24 @@ pub fn format_row(r: &Record) -> String {
         &dash(&r.rule),
         &detail,
     ])
+}
+
+/// RESULT and DETAIL of an approval step: `approval requested` with the request id, or
+/// `approval approved` with who answered and their comment.
+fn approval_columns(r: &Record) -> (String, String) {
+    let event = r.event.map_or("-", ApprovalStage::as_str);
+    let mut detail = r.approval_id.clone().unwrap_or_default();
+    if let Some(by) = &r.approver {
+        detail.push_str(&format!(" by {by}"));
+    }
+    match (&r.comment, &r.reason) {
+        (Some(c), _) => detail.push_str(&format!(": {c}")),
+        (None, Some(reason)) if r.event == Some(ApprovalStage::Requested) => {
+            detail.push_str(&format!(": {reason}"))
+        }
+        _ => {}
+    }
+    (format!("approval {event}"), detail)
 }
 
 fn format_columns(cols: [&str; 7]) -> String {

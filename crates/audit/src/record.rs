@@ -29,6 +29,9 @@ pub enum RecordType {
     /// Written after the writer repaired the file (a torn last line, records lost to a
     /// failed write), so the gap is visible in the log itself.
     Recovery,
+    /// A step in the life of a human-approval request (see [`ApprovalStage`]), linked to
+    /// the other steps of the same request by `approval_id`.
+    Approval,
 }
 
 impl RecordType {
@@ -39,6 +42,7 @@ impl RecordType {
             RecordType::Checkpoint => "checkpoint",
             RecordType::Rotation => "rotation",
             RecordType::Recovery => "recovery",
+            RecordType::Approval => "approval",
         }
     }
 }
@@ -176,11 +180,79 @@ pub struct OutcomeEvent {
     pub error: Option<String>,
 }
 
+/// What happened to an approval request, written as `"event"` on an `approval` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalStage {
+    /// The call was put in the queue to wait for a person.
+    Requested,
+    /// A person approved it (`approver`, `comment`).
+    Approved,
+    /// A person declined it (`approver`, `comment`).
+    Denied,
+    /// Nobody answered before its timeout.
+    Expired,
+    /// The agent gave up (cancelled the call, or went away).
+    Withdrawn,
+    /// A policy reload changed what the request was asked under.
+    Invalidated,
+    /// The gateway stopped with the request still pending.
+    Shutdown,
+}
+
+impl ApprovalStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalStage::Requested => "requested",
+            ApprovalStage::Approved => "approved",
+            ApprovalStage::Denied => "denied",
+            ApprovalStage::Expired => "expired",
+            ApprovalStage::Withdrawn => "withdrawn",
+            ApprovalStage::Invalidated => "invalidated",
+            ApprovalStage::Shutdown => "shutdown",
+        }
+    }
+}
+
+/// One step of an approval request. Every step carries who asked for what (so a single
+/// record reads on its own); the arguments only on `requested`.
+#[derive(Debug, Clone)]
+pub struct ApprovalAuditEvent {
+    pub stage: ApprovalStage,
+    /// The request's id, shared by all its steps.
+    pub approval_id: String,
+    /// Who made the call.
+    pub identity: String,
+    pub session: String,
+    pub tool: String,
+    /// The call's arguments (`requested` only); kept according to the log's [`ArgsMode`].
+    pub arguments: Option<Value>,
+    /// SHA-256 (hex) of the canonical arguments: what an approval is bound to. Written only
+    /// when the log keeps arguments in full: an unsalted digest of arguments that are
+    /// otherwise redacted would let a reader confirm a guessed secret.
+    pub args_digest: String,
+    /// The rule that asked for approval, and its reason.
+    pub rule: Option<String>,
+    pub reason: Option<String>,
+    /// Who may answer (`requested` only): names and `group:NAME`; empty means any approver
+    /// but the caller.
+    pub approvers: Vec<String>,
+    /// Who answered (`approved`, `denied`).
+    pub approver: Option<String>,
+    pub comment: Option<String>,
+    /// When the request expires (RFC 3339; `requested` only).
+    pub expires: Option<String>,
+    /// `session` or `<seconds>s` when an approval also covers identical later calls.
+    pub remember: Option<String>,
+    pub policy_version: String,
+}
+
 /// What the gateway hands to [`crate::AuditHandle::record`].
 #[derive(Debug, Clone)]
 pub enum AuditEvent {
     Decision(DecisionEvent),
     Outcome(OutcomeEvent),
+    Approval(ApprovalAuditEvent),
 }
 
 impl From<DecisionEvent> for AuditEvent {
@@ -192,6 +264,12 @@ impl From<DecisionEvent> for AuditEvent {
 impl From<OutcomeEvent> for AuditEvent {
     fn from(e: OutcomeEvent) -> Self {
         AuditEvent::Outcome(e)
+    }
+}
+
+impl From<ApprovalAuditEvent> for AuditEvent {
+    fn from(e: ApprovalAuditEvent) -> Self {
+        AuditEvent::Approval(e)
     }
 }
 
@@ -247,6 +325,27 @@ pub struct Record {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// Approval: which step of the request this record is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<ApprovalStage>,
+    /// Approval: the request's id (links its steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_id: Option<String>,
+    /// Approval: SHA-256 of the canonical arguments (only when arguments are kept in full).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args_digest: Option<String>,
+    /// Approval: who may answer (`requested`).
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub approvers: Vec<String>,
+    /// Approval: the approver's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Approval: when the request expires (`requested`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Approval: how long an approval covers identical calls (`session`, `600s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remember: Option<String>,
     /// Checkpoint: the Ed25519 public key (hex) that made `sig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::AuditError;
 use crate::query::{Filter, for_each_record};
-use crate::record::{Record, RecordType, Verdict};
+use crate::record::{ApprovalStage, Record, RecordType, Verdict};
 use crate::time::format_rfc3339;
 
 const TOP: usize = 10;
@@ -28,6 +28,13 @@ pub struct Summary {
     pub denied: u64,
     pub unknown_tool: u64,
     pub approval: u64,
+    /// Approval requests queued for a person, and how they ended: approved, or denied
+    /// (declined, expired, withdrawn, invalidated by a reload, or pending at shutdown).
+    pub approval_requests: u64,
+    pub approvals_granted: u64,
+    pub approvals_refused: Vec<(String, u64)>,
+    /// Who answered approval requests, busiest first.
+    pub approvers: Vec<(String, u64)>,
     /// `kind: reason`, most frequent first.
     pub denials_by_reason: Vec<(String, u64)>,
     pub top_tools: Vec<(String, u64)>,
@@ -60,6 +67,8 @@ pub fn summarize<'a>(
     let mut limits: HashMap<String, u64> = HashMap::new();
     let mut outcomes: HashMap<String, u64> = HashMap::new();
     let mut latencies: Vec<u64> = Vec::new();
+    let mut refused: HashMap<String, u64> = HashMap::new();
+    let mut approvers: HashMap<String, u64> = HashMap::new();
     for r in records {
         if s.first.is_none() {
             s.first = Some(r.time.clone());
@@ -101,9 +110,22 @@ pub fn summarize<'a>(
                 s.recoveries += 1;
                 s.lost += r.lost.unwrap_or(0);
             }
+            RecordType::Approval => {
+                match r.event {
+                    Some(ApprovalStage::Requested) => s.approval_requests += 1,
+                    Some(ApprovalStage::Approved) => s.approvals_granted += 1,
+                    Some(other) => *refused.entry(other.as_str().to_string()).or_default() += 1,
+                    None => {}
+                }
+                if let Some(by) = &r.approver {
+                    *approvers.entry(by.clone()).or_default() += 1;
+                }
+            }
             RecordType::Checkpoint | RecordType::Rotation => {}
         }
     }
+    s.approvals_refused = top(refused, usize::MAX);
+    s.approvers = top(approvers, TOP);
     s.denials_by_reason = top(reasons, usize::MAX);
     s.top_tools = top(tools, TOP);
     s.top_identities = top(identities, TOP);
@@ -175,6 +197,14 @@ impl Summary {
         if self.approval > 0 {
             let _ = writeln!(o, "  approval      {}", self.approval);
         }
+        if self.approval_requests > 0 || self.approvals_granted > 0 {
+            let refused: u64 = self.approvals_refused.iter().map(|(_, n)| n).sum();
+            let _ = writeln!(
+                o,
+                "  approvals     {} requested, {} granted, {} refused",
+                self.approval_requests, self.approvals_granted, refused
+            );
+        }
         if let Some(p50) = self.latency_p50_ms {
             let p95 = self.latency_p95_ms.unwrap_or(p50);
             let _ = writeln!(o, "  latency       p50 {p50:.1} ms, p95 {p95:.1} ms");
@@ -184,6 +214,8 @@ impl Summary {
         section(&mut o, "top tools", &self.top_tools);
         section(&mut o, "top identities", &self.top_identities);
         section(&mut o, "outcomes", &self.outcomes);
+        section(&mut o, "approvals refused", &self.approvals_refused);
+        section(&mut o, "approvers", &self.approvers);
         if self.recoveries > 0 || self.unreadable > 0 {
             let _ = writeln!(
                 o,

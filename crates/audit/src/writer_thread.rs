@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::chain::{GENESIS, line_hash, seal};
 use crate::error::AuditError;
-use crate::record::{AuditEvent, Record, RecordType};
+use crate::record::{ApprovalAuditEvent, ArgsMode, AuditEvent, Record, RecordType};
 use crate::redact::Redactor;
 use crate::segment::{Resumed, open_locked, resume, rotated_path, rotated_segments};
 use crate::time::{Clock, format_rfc3339};
@@ -258,7 +258,33 @@ impl Writer {
                 r.error = o.error;
                 r
             }
+            AuditEvent::Approval(a) => self.approval_record(time, a),
         }
+    }
+
+    fn approval_record(&self, time: String, a: ApprovalAuditEvent) -> Record {
+        let mut r = Record::new(0, time, RecordType::Approval, String::new());
+        r.identity = Some(a.identity);
+        r.session = Some(a.session);
+        r.tool = Some(a.tool);
+        if a.arguments.is_some() {
+            r.args_mode = Some(self.redactor.mode());
+            r.args = self.redactor.apply(a.arguments);
+        }
+        r.rule = a.rule;
+        r.reason = a.reason;
+        r.approver = a.approver;
+        r.policy = Some(a.policy_version).filter(|p| !p.is_empty());
+        r.event = Some(a.stage);
+        r.approval_id = Some(a.approval_id);
+        // The plain digest of redacted or hashed arguments would confirm a guessed secret.
+        r.args_digest =
+            Some(a.args_digest).filter(|d| !d.is_empty() && self.redactor.mode() == ArgsMode::Full);
+        r.approvers = a.approvers;
+        r.comment = a.comment;
+        r.expires = a.expires;
+        r.remember = a.remember;
+        r
     }
 
     fn recovery(&self, note: String) -> Record {
