@@ -227,6 +227,9 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
                 audit: audit.clone(),
                 audit_required: args.audit_required,
                 upstream_up: upstream_up.clone(),
+                // Wired when approvals join the call pipeline (issue 7).
+                approvals: None,
+                approver_auth: None,
             };
             let (bound, task) = toolgate_gateway::admin::serve(addr, state)
                 .await

@@ -15,7 +15,7 @@ mod legacy;
 mod listener;
 mod resume;
 mod session;
-mod sse;
+pub(crate) mod sse;
 mod stateless;
 mod streamable;
 

@@ -1,9 +1,16 @@
 //! The admin listener (`--admin ADDR`): `/metrics` (Prometheus text), `/healthz` (the
 //! process answers) and `/readyz` (able to serve: the server is up, the audit log is healthy
-//! when it is required).
+//! when it is required) are open; the approval API ([`approvals`]: `/approvals…`) needs an
+//! approver's bearer token; `/` is the approval web page ([`page`]), which asks for that token.
 //!
-//! It binds where the operator says (loopback in the examples) and serves only reads; the
-//! approval API will join it, behind a token.
+//! It binds where the operator says (loopback in the examples). No request is logged with
+//! its headers, so a token never reaches a log.
+
+mod approvals;
+mod page;
+
+#[cfg(test)]
+mod tests;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,13 +20,18 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use toolgate_audit::AuditHandle;
 
+use crate::approvals::{ApprovalQueue, Approver};
 use crate::policy_handle::PolicyHandle;
 
-/// What `/readyz` and the gauges read.
+/// Resolves an approver's bearer token to who they are; `None` refuses it. The gateway plugs
+/// in the policy's API-key identities; tests use fixed tokens.
+pub type ApproverAuth = Arc<dyn Fn(&str) -> Option<Approver> + Send + Sync>;
+
+/// What the admin endpoints read.
 #[derive(Clone)]
 pub struct AdminState {
     pub metrics: PrometheusHandle,
@@ -28,6 +40,30 @@ pub struct AdminState {
     pub audit_required: bool,
     /// Cleared when the upstream server exits.
     pub upstream_up: Arc<AtomicBool>,
+    /// The out-of-band approval queue; without it `/approvals…` answers 404.
+    pub approvals: Option<ApprovalQueue>,
+    /// Who may use `/approvals…`; without it every request there is refused (401).
+    pub approver_auth: Option<ApproverAuth>,
+}
+
+impl AdminState {
+    /// Just an approval queue and its approvers: metrics kept in a recorder of its own (not
+    /// installed process-wide), no audit, upstream reported up. For tests and embedding.
+    pub fn for_approvals(
+        policy: PolicyHandle,
+        queue: ApprovalQueue,
+        auth: ApproverAuth,
+    ) -> AdminState {
+        AdminState {
+            metrics: PrometheusBuilder::new().build_recorder().handle(),
+            policy,
+            audit: None,
+            audit_required: false,
+            upstream_up: Arc::new(AtomicBool::new(true)),
+            approvals: Some(queue),
+            approver_auth: Some(auth),
+        }
+    }
 }
 
 /// Installs the process-wide metrics recorder. Call once, before any metric is recorded.
@@ -49,17 +85,29 @@ pub async fn serve(
     let bound = listener
         .local_addr()
         .map_err(|e| format!("--admin listener: {e}"))?;
-    let app = Router::new()
-        .route("/metrics", get(metrics))
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(readyz))
-        .with_state(state);
+    let app = router(state);
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "admin listener stopped");
         }
     });
     Ok((bound, task))
+}
+
+/// Every admin route (served by [`serve`]; tests drive it directly).
+pub fn router(state: AdminState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .route("/approvals", get(approvals::list))
+        .route("/approvals/events", get(approvals::events))
+        .route("/approvals/{id}/approve", post(approvals::approve))
+        .route("/approvals/{id}/deny", post(approvals::deny))
+        .route("/", get(page::index))
+        .route("/app.js", get(page::script))
+        .route("/app.css", get(page::style))
+        .with_state(state)
 }
 
 async fn metrics(State(s): State<AdminState>) -> impl IntoResponse {
@@ -70,7 +118,9 @@ async fn metrics(State(s): State<AdminState>) -> impl IntoResponse {
     } else {
         0.0
     });
-    crate::telemetry::approvals_pending(0.0);
+    crate::telemetry::approvals_pending(
+        s.approvals.as_ref().map_or(0, ApprovalQueue::pending_count) as f64,
+    );
     if let Some(a) = &s.audit {
         let h = a.health();
         metrics::gauge!("toolgate_audit_healthy").set(if h.healthy { 1.0 } else { 0.0 });
