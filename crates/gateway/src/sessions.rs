@@ -23,6 +23,8 @@ pub struct SessionFactory {
     pub audit_required: bool,
     /// Names the upstream in audit records.
     pub server_name: String,
+    /// The out-of-band approval queue (`--admin`), shared by every session.
+    pub approvals: Option<crate::approvals::ApprovalQueue>,
 }
 
 impl SessionFactory {
@@ -33,6 +35,9 @@ impl SessionFactory {
                 .with_fail_mode(self.fail_mode);
         if let Some(pins) = &self.pins {
             interceptor = interceptor.with_pins(pins.clone());
+        }
+        if let Some(queue) = &self.approvals {
+            interceptor = interceptor.with_approvals(queue.clone());
         }
         if let Some(handle) = &self.audit {
             interceptor = interceptor.with_audit(AuditSink::new(

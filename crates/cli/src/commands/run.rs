@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use toolgate_audit::{ArgsMode, AuditKey, AuditLog, AuditOptions, FsyncPolicy, SigningOptions};
+use toolgate_gateway::approvals::{ApprovalQueue, Approver, system_clock};
 use toolgate_gateway::sessions::{SessionFactory, new_session_id};
 use toolgate_gateway::stdio::{self, StdioOptions};
 use toolgate_gateway::upstream::UpstreamSpec;
@@ -160,6 +161,10 @@ async fn serve(args: Args) -> i32 {
         Ok(upstream) => serve_stdio(&args, &shared, upstream).await,
     };
     watcher.abort();
+    if let Some(queue) = &shared.factory.approvals {
+        // Pending approvals are denied, never left to be approved after we are gone.
+        queue.deny_all(toolgate_gateway::approvals::DeniedWhy::Shutdown);
+    }
     if let Some(task) = admin_task {
         task.abort();
     }
@@ -217,6 +222,14 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
         }
     };
     let upstream_up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    // The out-of-band approval queue lives where approvers reach it: the admin listener.
+    let approvals = args.admin.map(|_| {
+        let queue = ApprovalQueue::new(system_clock());
+        match &audit {
+            Some(handle) => queue.with_audit(handle.clone()),
+            None => queue,
+        }
+    });
     let admin_task = match args.admin {
         None => None,
         Some(addr) => {
@@ -227,9 +240,8 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
                 audit: audit.clone(),
                 audit_required: args.audit_required,
                 upstream_up: upstream_up.clone(),
-                // Wired when approvals join the call pipeline (issue 7).
-                approvals: None,
-                approver_auth: None,
+                approvals: approvals.clone(),
+                approver_auth: Some(approvers_from_policy(policy.clone())),
             };
             let (bound, task) = toolgate_gateway::admin::serve(addr, state)
                 .await
@@ -252,6 +264,7 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
             .upstream
             .describe()
             .unwrap_or_else(|| server_name(&args.command)),
+        approvals,
     };
     Ok((
         Shared {
@@ -301,6 +314,21 @@ async fn serve_stdio(args: &Args, shared: &Shared, upstream: UpstreamSpec) -> i3
             e.exit_code()
         }
     }
+}
+
+/// Approvers authenticate to the admin API with their API key from the policy's
+/// `identities` (read from the current policy, so a reload revokes a key there too).
+fn approvers_from_policy(policy: PolicyHandle) -> toolgate_gateway::admin::ApproverAuth {
+    Arc::new(move |token: &str| {
+        let current = policy.current();
+        let digest = toolgate_gateway::identity::hash_api_key(token);
+        current
+            .identity_for_key_hash(&digest)
+            .map(|(identity, groups)| Approver {
+                identity: identity.to_owned(),
+                groups: groups.to_vec(),
+            })
+    })
 }
 
 /// The server's program name, for audit records.

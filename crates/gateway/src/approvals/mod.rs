@@ -134,6 +134,34 @@ impl ApprovalQueue {
         self.lock().remembered_by(binding, now)
     }
 
+    /// Records an approval given in the agent's own session (elicitation), so `remember`
+    /// covers identical later calls there as it does for answers from the queue.
+    pub fn remember_approval(&self, req: &NewApproval, approver: &str) {
+        let Some(remember) = req.remember else { return };
+        let now = (self.inner.clock)();
+        let (session, until) = match remember {
+            Remember::Session => (Some(req.session.clone()), None),
+            Remember::For(d) => match now.checked_add(d) {
+                Some(until) => (None, Some(until)),
+                None => return,
+            },
+        };
+        let binding = Binding {
+            identity: req.identity.clone(),
+            tool: req.tool.clone(),
+            digest: args_digest(&req.arguments),
+            policy_version: req.policy_version.clone(),
+            session,
+        };
+        self.lock().remembered.insert(
+            binding,
+            state::Remembered {
+                approver: approver.to_owned(),
+                until,
+            },
+        );
+    }
+
     /// Forgets `remember: session` approvals of a session that ended.
     pub fn forget_session(&self, session: &str) {
         self.lock()

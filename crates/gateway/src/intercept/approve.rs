@@ -19,7 +19,9 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use toolgate_audit::{ArgsMode, Redactor};
 use toolgate_mcp::Id;
-use toolgate_policy::{Approval, DEFAULT_APPROVAL_TIMEOUT_S, Verdict};
+use toolgate_policy::{Approval, DEFAULT_APPROVAL_TIMEOUT_S, Remember as PolicyRemember, Verdict};
+
+use crate::approvals::{ApprovalQueue, Decision, DeniedWhy, NewApproval, Remember};
 
 use super::call::{ApprovedBy, Judged};
 use super::{Interceptor, Routed, Step};
@@ -109,10 +111,14 @@ impl Interceptor {
         routed
     }
 
-    /// Withdraws every held call (the session is ending): nothing is approved after that.
+    /// Withdraws every held call (the session is ending): nothing is approved after that,
+    /// and its `remember: session` approvals lapse.
     pub fn withdraw_held(&self) {
         for (_, withdraw) in self.state().held.drain() {
             let _ = withdraw.send(());
+        }
+        if let Some(queue) = &self.approvals {
+            queue.forget_session(&self.session.session_id);
         }
     }
 
@@ -124,18 +130,99 @@ impl Interceptor {
         let reason = reason
             .as_deref()
             .unwrap_or("the policy requires a person's approval");
+        let request = self.new_approval(c, approval, reason, timeout);
+        if let Some(queue) = &self.approvals
+            && let Some(by) = queue.remembered(&request)
+        {
+            return Answer::Approved(ApprovedBy {
+                channel: "remembered",
+                approver: by,
+            });
+        }
         let elicits = self.state().client_elicits;
-        let asked = async {
-            if elicits && approval.approvers.is_empty() {
-                self.elicit(c, reason, timeout, sink).await
-            } else {
-                Answer::Denied(format!("{reason}; {}", no_channel(elicits, approval)))
-            }
-        };
         let current_rule = c.decision.rule.as_ref().map(|r| r.label());
-        tokio::select! {
-            a = asked => a,
-            why = self.rule_changes(c, current_rule) => Answer::Denied(why),
+        if elicits && approval.approvers.is_empty() {
+            let answer = tokio::select! {
+                a = self.elicit(c, reason, timeout, sink) => a,
+                why = self.rule_changes(c, current_rule) => Answer::Denied(why),
+            };
+            if let (Answer::Approved(by), Some(queue)) = (&answer, &self.approvals) {
+                queue.remember_approval(&request, &by.approver);
+            }
+            return answer;
+        }
+        let Some(queue) = self.approvals.clone() else {
+            return Answer::Denied(format!("{reason}; {}", no_channel(elicits, approval)));
+        };
+        let (id, decided) = queue.submit(request);
+        // Withdrawn if this future is dropped (the agent cancelled, the session ended).
+        let mut pending = Withdraw {
+            queue: &queue,
+            id: &id,
+            armed: true,
+        };
+        tracing::info!(tool = %c.call.name, approval = %id, "call waiting for approval in the queue");
+        let answer = tokio::select! {
+            d = decided => match d {
+                Ok(Decision::Approved { by, .. }) => Answer::Approved(ApprovedBy { channel: "queue", approver: by }),
+                Ok(Decision::Denied { by, why, comment }) => Answer::Denied(denied_text(by, why, comment)),
+                Err(_) => Answer::Denied("the approval queue went away".into()),
+            },
+            why = self.rule_changes(c, current_rule) => {
+                queue.invalidate(|v| v.id != id);
+                Answer::Denied(why)
+            }
+            () = self.progress_while_waiting(c, &id, sink) => Answer::Denied("unreachable".into()),
+        };
+        pending.armed = false;
+        answer
+    }
+
+    fn new_approval(
+        &self,
+        c: &Judged,
+        approval: &Approval,
+        reason: &str,
+        timeout: Duration,
+    ) -> NewApproval {
+        NewApproval {
+            identity: self.session.identity.clone(),
+            groups: self.caller_groups(&c.policy).into_owned(),
+            session: self.session.session_id.clone(),
+            tool: c.call.name.clone(),
+            arguments: c.call.arguments.clone(),
+            policy_version: c.policy.version().to_owned(),
+            rule: c
+                .decision
+                .rule
+                .as_ref()
+                .map(|r| r.label())
+                .unwrap_or_default(),
+            reason: Some(reason.to_owned()),
+            approvers: approval.approvers.clone(),
+            remember: approval.remember.map(|r| match r {
+                PolicyRemember::Session => Remember::Session,
+                PolicyRemember::For(s) => Remember::For(Duration::from_secs(s)),
+            }),
+            timeout,
+        }
+    }
+
+    /// Tells an agent that asked for progress that its call is waiting, every 10 s (it
+    /// would otherwise look hung, and some clients time out silent calls). Never returns.
+    async fn progress_while_waiting(&self, c: &Judged, id: &str, sink: &ClientSink) {
+        let token = c.call.progress_token.clone();
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        let mut n = 0u64;
+        loop {
+            tick.tick().await;
+            if let Some(token) = &token {
+                n += 1;
+                let note = json!({"jsonrpc": "2.0", "method": "notifications/progress", "params": {
+                    "progressToken": token, "progress": n,
+                    "message": format!("waiting for a person to approve (approval {id})")}});
+                sink(Bytes::from(note.to_string())).await;
+            }
         }
     }
 
@@ -245,6 +332,38 @@ impl Interceptor {
         }
         Answer::Denied(why)
     }
+}
+
+/// Takes a queued request back unless it was decided.
+struct Withdraw<'a> {
+    queue: &'a ApprovalQueue,
+    id: &'a str,
+    armed: bool,
+}
+
+impl Drop for Withdraw<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.queue.withdraw(self.id);
+        }
+    }
+}
+
+fn denied_text(by: Option<String>, why: DeniedWhy, comment: Option<String>) -> String {
+    let mut text = match (why, by) {
+        (DeniedWhy::Declined, Some(by)) => format!("{by} declined the call"),
+        (DeniedWhy::Declined, None) => "an approver declined the call".to_owned(),
+        (DeniedWhy::Expired, _) => "nobody approved the call in time".to_owned(),
+        (DeniedWhy::Withdrawn, _) => "the approval request was withdrawn".to_owned(),
+        (DeniedWhy::PolicyChanged, _) => {
+            "the policy changed while the call waited for approval; call again".to_owned()
+        }
+        (DeniedWhy::Shutdown, _) => "the gateway is shutting down".to_owned(),
+    };
+    if let Some(comment) = comment {
+        text.push_str(&format!(" ({comment})"));
+    }
+    text
 }
 
 fn no_channel(elicits: bool, approval: &Approval) -> String {

@@ -127,6 +127,8 @@ pub struct Interceptor {
     pins: Option<Arc<Pins>>,
     /// Numbers our elicitation requests.
     elicitation_seq: std::sync::atomic::AtomicU64,
+    /// The out-of-band approval queue (admin API), when the gateway runs one.
+    approvals: Option<crate::approvals::ApprovalQueue>,
 }
 
 impl Interceptor {
@@ -140,6 +142,7 @@ impl Interceptor {
             audit: None,
             pins: None,
             elicitation_seq: std::sync::atomic::AtomicU64::new(1),
+            approvals: None,
         }
     }
 
@@ -150,6 +153,11 @@ impl Interceptor {
 
     pub fn with_fail_mode(mut self, mode: FailMode) -> Self {
         self.fail_mode = mode;
+        self
+    }
+
+    pub fn with_approvals(mut self, queue: crate::approvals::ApprovalQueue) -> Self {
+        self.approvals = Some(queue);
         self
     }
 
