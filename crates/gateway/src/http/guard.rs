@@ -93,10 +93,15 @@ pub async fn read_body(body: Body, max: usize, within: Duration) -> Result<Bytes
                 .is_some_and(|s| s.to_string().contains("length limit"))
                 || e.to_string().contains("length limit");
             if over {
-                Err(refuse(
+                let mut r = refuse(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     &format!("request body over {max} bytes (--max-message-bytes); not forwarded"),
-                ))
+                );
+                // The rest of the body is never read, so this connection can't carry another
+                // request: say so, or a client's pool may reuse it and lose that request.
+                r.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                Err(r)
             } else {
                 Err(refuse(
                     StatusCode::BAD_REQUEST,
@@ -104,10 +109,15 @@ pub async fn read_body(body: Body, max: usize, within: Duration) -> Result<Bytes
                 ))
             }
         }
-        Err(_) => Err(refuse(
-            StatusCode::REQUEST_TIMEOUT,
-            &format!("the request body did not arrive within {within:?}"),
-        )),
+        Err(_) => {
+            let mut r = refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                &format!("the request body did not arrive within {within:?}"),
+            );
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            Err(r)
+        }
     }
 }
 
