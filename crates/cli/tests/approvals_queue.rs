@@ -3,14 +3,16 @@
 //! by their API key from the policy) releases it, or it times out. Nobody approves their own
 //! call.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use toolgate_gateway::identity::{digest_hex, hash_api_key};
 use toolgate_testkit::{StderrMode, StdioClient, example_server_path};
 
-const TOOLGATE: &str = env!("CARGO_BIN_EXE_toolgate");
+use support::{TOOLGATE, calls_upstream, kind};
 const OLGA_KEY: &str = "tg_test_olga_approver_key";
 
 fn policy() -> String {
@@ -86,13 +88,6 @@ async fn gate(identity: &str) -> Gate {
     }
 }
 
-fn calls_upstream(log: &Path) -> usize {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .matches("\"tools/call\"")
-        .count()
-}
-
 /// The pending approvals, once one is there.
 async fn pending(admin: &str, key: &str) -> Vec<Value> {
     let http = reqwest::Client::new();
@@ -126,12 +121,6 @@ async fn answer(admin: &str, key: &str, id: &str, verb: &str) -> (u16, String) {
         .await
         .unwrap();
     (resp.status().as_u16(), resp.text().await.unwrap())
-}
-
-fn kind(resp: &Value) -> &str {
-    resp["result"]["_meta"]["dev.toolgate/decision"]["kind"]
-        .as_str()
-        .unwrap_or("")
 }
 
 #[tokio::test]

@@ -2,7 +2,9 @@
 //! person at the client with an `elicitation/create` while it holds the call, and the call
 //! runs only on an explicit approval, once per approval.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -10,7 +12,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use toolgate_testkit::{StderrMode, StdioClient, example_server_path, handler_fn};
 
-const TOOLGATE: &str = env!("CARGO_BIN_EXE_toolgate");
+use support::{TOOLGATE, calls_upstream, kind};
 
 const POLICY: &str = r#"version: "1"
 tools:
@@ -80,19 +82,6 @@ fn gate(answer: Option<Value>, asked: Arc<AtomicUsize>) -> Gate {
         log,
         _dir: dir,
     }
-}
-
-fn calls_upstream(log: &Path) -> usize {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .matches("\"tools/call\"")
-        .count()
-}
-
-fn kind(resp: &Value) -> &str {
-    resp["result"]["_meta"]["dev.toolgate/decision"]["kind"]
-        .as_str()
-        .unwrap_or("")
 }
 
 #[tokio::test]

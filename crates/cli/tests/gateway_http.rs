@@ -3,18 +3,18 @@
 //! their identity), refusals at the HTTP layer (401, 403, 404, 413), and exact counters
 //! across many concurrent sessions.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
+use support::{Started, TOOLGATE, Upstream, kind, listening};
 use toolgate_gateway::identity::{digest_hex, hash_api_key};
 use toolgate_testkit::HttpClient;
 use toolgate_testkit::example_server_path;
-use toolgate_testkit::listening::ListeningGateway;
-
-const TOOLGATE: &str = env!("CARGO_BIN_EXE_toolgate");
 
 const ALLOW_ALL: &str = "version: \"1\"\ntools:\n  \"*\": {rules: [{action: allow}]}\n";
 
@@ -49,40 +49,8 @@ grants:
     )
 }
 
-struct Setup {
-    _dir: tempfile::TempDir,
-    log: PathBuf,
-    gateway: ListeningGateway,
-}
-
-fn start(policy: &str, extra: &[&str]) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let policy_path = dir.path().join("policy.yaml");
-    std::fs::write(&policy_path, policy).unwrap();
-    let log = dir.path().join("upstream.log");
-    let mut cmd = Command::new(TOOLGATE);
-    cmd.args([
-        "run",
-        "--audit",
-        "off",
-        "--pin-file",
-        "off",
-        "--state",
-        "memory",
-    ])
-    .args(["--listen", "127.0.0.1:0"])
-    .args(extra)
-    .arg("--policy")
-    .arg(&policy_path)
-    .arg("--")
-    .arg(example_server_path())
-    .env("TOOLGATE_TESTKIT_LOG", &log);
-    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
-    Setup {
-        _dir: dir,
-        log,
-        gateway,
-    }
+fn start(policy: &str, extra: &[&str]) -> Started {
+    listening(policy, extra, &[], Upstream::ExampleServer)
 }
 
 /// An agent presenting `key` (if any) as its bearer token.
@@ -92,13 +60,6 @@ fn agent(url: &str, key: Option<&str>) -> HttpClient {
         Some(k) => client.with_header("authorization", &format!("Bearer {k}")),
         None => client,
     }
-}
-
-/// The refusal kind in a tool result's `_meta` (`""` for a success).
-fn kind(resp: &Value) -> &str {
-    resp["result"]["_meta"]["dev.toolgate/decision"]["kind"]
-        .as_str()
-        .unwrap_or("")
 }
 
 async fn call(client: &HttpClient, tool: &str, args: Value) -> Value {
@@ -331,29 +292,14 @@ auth:
 grants:
   - {name: support, to: ["group:support"], tools: [search_orders]}
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("jwks.json"),
-        json!({"keys": [jwk]}).to_string(),
-    )
-    .unwrap();
-    let policy_path = dir.path().join("policy.yaml");
-    std::fs::write(&policy_path, policy).unwrap();
-    let mut cmd = Command::new(TOOLGATE);
-    cmd.args([
-        "run",
-        "--audit",
-        "off",
-        "--pin-file",
-        "off",
-        "--state",
-        "memory",
-    ])
-    .args(["--listen", "127.0.0.1:0", "--policy"])
-    .arg(&policy_path)
-    .arg("--")
-    .arg(example_server_path());
-    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+    let jwks = json!({"keys": [jwk]}).to_string();
+    let started = listening(
+        policy,
+        &[],
+        &[("jwks.json", &jwks)],
+        Upstream::ExampleServer,
+    );
+    let gateway = &started.gateway;
 
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -413,31 +359,15 @@ grants:
 /// exactly 50 calls reach a server, every other one is refused with `retry_after_s`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_concurrent_sessions_on_one_sqlite_file_forward_exactly_the_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("p.yaml");
-    std::fs::write(
-        &policy,
+    let db = tempfile::tempdir().unwrap();
+    let state = format!("sqlite:{}", db.path().join("counters.db").display());
+    let started = listening(
         "tools:\n  echo:\n    rules:\n      - {name: fleet, action: allow, rate_limit: {max: 50, window: 3600}, scope: global}\n",
-    )
-    .unwrap();
-    let log = dir.path().join("upstream.log");
-    let state = format!("sqlite:{}", dir.path().join("counters.db").display());
-    let mut cmd = Command::new(TOOLGATE);
-    cmd.args([
-        "run",
-        "--audit",
-        "off",
-        "--pin-file",
-        "off",
-        "--state",
-        &state,
-    ])
-    .args(["--listen", "127.0.0.1:0", "--policy"])
-    .arg(&policy)
-    .arg("--")
-    .arg(example_server_path())
-    .env("TOOLGATE_TESTKIT_LOG", &log);
-    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+        &["--state", &state],
+        &[],
+        Upstream::ExampleServer,
+    );
+    let (gateway, log) = (&started.gateway, &started.log);
     let url = gateway.mcp_url();
 
     let sessions = futures::future::join_all((0..200).map(|_| {
@@ -474,11 +404,7 @@ async fn two_hundred_concurrent_sessions_on_one_sqlite_file_forward_exactly_the_
             .as_f64()
             .is_some_and(|s| s > 0.0)
     }));
-    let forwarded = std::fs::read_to_string(&log)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains("\"tools/call\""))
-        .count();
+    let forwarded = support::calls_upstream(log);
     assert_eq!(forwarded, 50);
 }
 
@@ -511,27 +437,14 @@ async fn tls_serves_mcp_over_https() {
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
-    let policy = dir.path().join("p.yaml");
-    std::fs::write(&policy, ALLOW_ALL).unwrap();
-    let mut cmd = Command::new(TOOLGATE);
-    cmd.args([
-        "run",
-        "--audit",
-        "off",
-        "--pin-file",
-        "off",
-        "--state",
-        "memory",
-    ])
-    .args(["--listen", "127.0.0.1:0", "--tls-cert"])
-    .arg(&cert)
-    .arg("--tls-key")
-    .arg(&key)
-    .arg("--policy")
-    .arg(&policy)
-    .arg("--")
-    .arg(example_server_path());
-    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+    let (cert_path, key_path) = (cert.display().to_string(), key.display().to_string());
+    let started = listening(
+        ALLOW_ALL,
+        &["--tls-cert", &cert_path, "--tls-key", &key_path],
+        &[],
+        Upstream::ExampleServer,
+    );
+    let gateway = &started.gateway;
     assert!(
         gateway.stderr().contains("listening on https://"),
         "{}",

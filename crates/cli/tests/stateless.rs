@@ -3,15 +3,15 @@
 //! hold exactly as in a session, and headers that disagree with the body are refused before
 //! the policy runs.
 
-use std::path::Path;
+mod support;
+
 use std::process::Command;
 
 use serde_json::{Value, json};
+use support::{Started, Upstream, calls_upstream, kind, listening};
 use toolgate_testkit::HttpClient;
 use toolgate_testkit::example_server_path;
 use toolgate_testkit::listening::ListeningGateway;
-
-const TOOLGATE: &str = env!("CARGO_BIN_EXE_toolgate");
 
 const POLICY: &str = r#"version: "1"
 hide: [delete_user]
@@ -25,57 +25,24 @@ tools:
   add: {rules: [{action: allow}]}
 "#;
 
-fn kind(resp: &Value) -> &str {
-    resp["result"]["_meta"]["dev.toolgate/decision"]["kind"]
-        .as_str()
-        .unwrap_or("")
-}
-
-fn calls_in(log: &Path) -> usize {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .matches("\"tools/call\"")
-        .count()
-}
-
-/// toolgate --listen in front of the example server speaking 2026-07-28 over HTTP.
-fn stateless_setup(dir: &Path) -> (ListeningGateway, ListeningGateway) {
-    let log = dir.join("upstream.log");
+/// toolgate --listen in front of the example server speaking 2026-07-28 over HTTP; the
+/// server logs into the gateway's directory (`Started::log`).
+fn stateless_setup() -> (ListeningGateway, Started, tempfile::TempDir) {
+    let logs = tempfile::tempdir().unwrap();
     let mut server = Command::new(example_server_path());
     server
         .args(["--http", "127.0.0.1:0", "--stateless"])
-        .env("TOOLGATE_TESTKIT_LOG", &log);
+        .env("TOOLGATE_TESTKIT_LOG", logs.path().join("upstream.log"));
     let server = ListeningGateway::start(server).unwrap_or_else(|e| panic!("{e}"));
-    let policy = dir.join("p.yaml");
-    std::fs::write(&policy, POLICY).unwrap();
-    let mut gateway = Command::new(TOOLGATE);
-    gateway
-        .args([
-            "run",
-            "--audit",
-            "off",
-            "--pin-file",
-            "off",
-            "--state",
-            "memory",
-        ])
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            &server.mcp_url(),
-            "--policy",
-        ])
-        .arg(&policy);
-    let gateway = ListeningGateway::start(gateway).unwrap_or_else(|e| panic!("{e}"));
-    (server, gateway)
+    let mut started = listening(POLICY, &[], &[], Upstream::Url(&server.mcp_url()));
+    started.log = logs.path().join("upstream.log");
+    (server, started, logs)
 }
 
 #[tokio::test]
 async fn a_stateless_request_is_policed_like_a_session_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let (server, gateway) = stateless_setup(dir.path());
-    let log = dir.path().join("upstream.log");
+    let (server, started, _logs) = stateless_setup();
+    let (gateway, log) = (&started.gateway, &started.log);
     let client = HttpClient::stateless(&gateway.mcp_url()).unwrap();
 
     let discovered = client.discover().await.unwrap();
@@ -129,15 +96,14 @@ async fn a_stateless_request_is_policed_like_a_session_one() {
         .await
         .unwrap();
     assert_eq!(kind(&limited), "rate_limited", "{limited}");
-    assert_eq!(calls_in(&log), 2, "only the two allowed echoes ran");
+    assert_eq!(calls_upstream(&log), 2, "only the two allowed echoes ran");
     drop(server);
 }
 
 #[tokio::test]
 async fn routing_headers_that_disagree_with_the_body_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_server, gateway) = stateless_setup(dir.path());
-    let log = dir.path().join("upstream.log");
+    let (_server, started, _logs) = stateless_setup();
+    let (gateway, log) = (&started.gateway, &started.log);
     let client = HttpClient::stateless(&gateway.mcp_url()).unwrap();
     let body = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {
         "name": "read_file", "arguments": {"path": "/srv/x"},
@@ -167,7 +133,7 @@ async fn routing_headers_that_disagree_with_the_body_are_refused() {
     ];
     let (status, _, _) = client.raw_post(body.clone(), &wrong_method).await.unwrap();
     assert_eq!(status.as_u16(), 400);
-    assert_eq!(calls_in(&log), 0, "nothing reached the server");
+    assert_eq!(calls_upstream(&log), 0, "nothing reached the server");
     assert!(gateway.stderr().contains("refused a stateless request"));
 }
 
@@ -175,24 +141,8 @@ async fn routing_headers_that_disagree_with_the_body_are_refused() {
 /// -32022 and the revisions that work, and a session through the same gateway works.
 #[tokio::test]
 async fn a_stdio_upstream_sends_stateless_clients_to_a_session() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("p.yaml");
-    std::fs::write(&policy, POLICY).unwrap();
-    let mut cmd = Command::new(TOOLGATE);
-    cmd.args([
-        "run",
-        "--audit",
-        "off",
-        "--pin-file",
-        "off",
-        "--state",
-        "memory",
-    ])
-    .args(["--listen", "127.0.0.1:0", "--policy"])
-    .arg(&policy)
-    .arg("--")
-    .arg(example_server_path());
-    let gateway = ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+    let started = listening(POLICY, &[], &[], Upstream::ExampleServer);
+    let gateway = &started.gateway;
     let stateless = HttpClient::stateless(&gateway.mcp_url()).unwrap();
     let err = stateless.discover().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err}");
