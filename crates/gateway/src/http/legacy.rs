@@ -10,21 +10,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::guard::{accepts, check_json_content, read_body, refuse};
+use super::guard::{check_json_content, read_body, refuse};
 use super::session::{HttpSession, frame_of};
 use super::{HttpFront, sse};
 
 pub async fn open(State(front): State<Arc<HttpFront>>, headers: HeaderMap) -> Response {
-    if let Err(r) = front.opts.origins.check(&headers) {
-        return r;
-    }
-    if !accepts(&headers).1 {
-        return refuse(
-            StatusCode::NOT_ACCEPTABLE,
-            "Accept must include text/event-stream",
-        );
-    }
-    let owner = match front.caller(&headers).await {
+    let owner = match front.stream_caller(&headers).await {
         Ok(o) => o,
         Err(r) => return r,
     };

@@ -216,6 +216,19 @@ impl HttpFront {
         }
     }
 
+    /// The checks for a request that opens an event stream (`GET /mcp`, `GET /sse`): origin,
+    /// `Accept: text/event-stream`, credentials.
+    async fn stream_caller(&self, headers: &HeaderMap) -> Result<Owner, Response> {
+        self.opts.origins.check(headers)?;
+        if !guard::accepts(headers).1 {
+            return Err(refuse(
+                StatusCode::NOT_ACCEPTABLE,
+                "Accept must include text/event-stream",
+            ));
+        }
+        self.caller(headers).await
+    }
+
     /// Rebuilds the authenticator's settings after a policy reload. Settings that don't load
     /// keep the previous ones (the policy itself loaded, so this is rare: a bad JWKS URL).
     fn refresh_auth(&self) {

@@ -206,16 +206,7 @@ fn join_batch(items: &[Bytes]) -> Bytes {
 
 /// `GET /mcp`: the session's standalone stream of server requests and notifications.
 pub async fn get(State(front): State<Arc<HttpFront>>, headers: HeaderMap) -> Response {
-    if let Err(r) = front.opts.origins.check(&headers) {
-        return r;
-    }
-    if !accepts(&headers).1 {
-        return refuse(
-            StatusCode::NOT_ACCEPTABLE,
-            "Accept must include text/event-stream",
-        );
-    }
-    let owner = match front.caller(&headers).await {
+    let owner = match front.stream_caller(&headers).await {
         Ok(o) => o,
         Err(r) => return r,
     };
