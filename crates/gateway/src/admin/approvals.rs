@@ -30,7 +30,7 @@ const MAX_BODY: usize = 16 * 1024;
 pub(super) async fn list(State(s): State<AdminState>, headers: HeaderMap) -> Response {
     let (_, queue) = match authorized(&s, &headers) {
         Ok(ok) => ok,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.response(),
     };
     json_response(StatusCode::OK, &queue.list())
 }
@@ -63,7 +63,7 @@ struct AnswerBody {
 fn answer(s: &AdminState, id: &str, headers: &HeaderMap, body: &[u8], approve: bool) -> Response {
     let (approver, queue) = match authorized(s, headers) {
         Ok(ok) => ok,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.response(),
     };
     let comment = match parse_body(body) {
         Ok(c) => c,
@@ -113,24 +113,18 @@ fn refusal(e: &AnswerError) -> Response {
 pub(super) async fn events(State(s): State<AdminState>, headers: HeaderMap) -> Response {
     let (approver, queue) = match authorized(&s, &headers) {
         Ok(ok) => ok,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.response(),
     };
     tracing::debug!(approver = %approver.identity, "approval event stream opened");
     let rx = queue.subscribe();
     let stream = futures::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(event) => {
-                    let bytes = sse::named_event(event.name(), &event.to_json());
-                    return Some((bytes, rx));
-                }
-                // Missed events: tell the client to list again rather than go silent.
-                Err(RecvError::Lagged(_)) => {
-                    return Some((sse::named_event("resync", "{}"), rx));
-                }
-                Err(RecvError::Closed) => return None,
-            }
-        }
+        let bytes = match rx.recv().await {
+            Ok(event) => sse::named_event(event.name(), &event.to_json()),
+            // Missed events: tell the client to list again rather than go silent.
+            Err(RecvError::Lagged(_)) => sse::named_event("resync", "{}"),
+            Err(RecvError::Closed) => return None,
+        };
+        Some((bytes, rx))
     });
     let mut response = sse::response(stream, None);
     response
@@ -139,31 +133,42 @@ pub(super) async fn events(State(s): State<AdminState>, headers: HeaderMap) -> R
     response
 }
 
-/// The approver and the queue, or the response refusing the request.
-fn authorized(s: &AdminState, headers: &HeaderMap) -> Result<(Approver, ApprovalQueue), Response> {
-    let Some(auth) = &s.approver_auth else {
-        return Err(unauthorized(
-            "no approver credentials are configured on this gateway, so nobody can use the approval API",
-            false,
-        ));
-    };
-    let Some(token) = bearer(headers) else {
-        return Err(unauthorized(
-            "send an approver's token as `Authorization: Bearer <token>`",
-            false,
-        ));
-    };
-    let Some(approver) = auth(token) else {
-        return Err(unauthorized("the token was not accepted", true));
-    };
-    match &s.approvals {
-        Some(queue) => Ok((approver, queue.clone())),
-        None => Err(error(
-            StatusCode::NOT_FOUND,
-            "approvals_disabled",
-            "this gateway has no approval queue",
-        )),
+/// Why a request to the approval API is refused before it reaches the queue.
+enum Refusal {
+    NoAuthenticator,
+    NoToken,
+    BadToken,
+    NoQueue,
+}
+
+impl Refusal {
+    fn response(self) -> Response {
+        match self {
+            Refusal::NoAuthenticator => unauthorized(
+                "no approver credentials are configured on this gateway, so nobody can use the approval API",
+                false,
+            ),
+            Refusal::NoToken => unauthorized(
+                "send an approver's token as `Authorization: Bearer <token>`",
+                false,
+            ),
+            Refusal::BadToken => unauthorized("the token was not accepted", true),
+            Refusal::NoQueue => error(
+                StatusCode::NOT_FOUND,
+                "approvals_disabled",
+                "this gateway has no approval queue",
+            ),
+        }
     }
+}
+
+/// The approver and the queue, or why the request is refused.
+fn authorized(s: &AdminState, headers: &HeaderMap) -> Result<(Approver, ApprovalQueue), Refusal> {
+    let auth = s.approver_auth.as_ref().ok_or(Refusal::NoAuthenticator)?;
+    let token = bearer(headers).ok_or(Refusal::NoToken)?;
+    let approver = auth(token).ok_or(Refusal::BadToken)?;
+    let queue = s.approvals.clone().ok_or(Refusal::NoQueue)?;
+    Ok((approver, queue))
 }
 
 /// The token of `Authorization: Bearer <token>` (scheme case-insensitive), if well-formed.

@@ -107,6 +107,8 @@ pub fn router(state: AdminState) -> Router {
         .route("/", get(page::index))
         .route("/app.js", get(page::script))
         .route("/app.css", get(page::style))
+        // Browsers ask for it; an empty answer keeps their consoles free of 404s.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .with_state(state)
 }
 

@@ -207,7 +207,11 @@ impl ApprovalQueue {
             tx,
         };
         if self.inner.audit.get().is_some() {
-            self.record(self.audit_event(&pending, ApprovalStage::Requested, Some(req.arguments)));
+            self.record(audit_event(
+                &pending,
+                ApprovalStage::Requested,
+                Some(req.arguments),
+            ));
         }
         let mut state = self.lock();
         if state.closed {
@@ -408,7 +412,7 @@ impl ApprovalQueue {
                 Decision::Approved { by, comment } => (Some(by.clone()), comment.clone()),
                 Decision::Denied { by, comment, .. } => (by.clone(), comment.clone()),
             };
-            let mut event = self.audit_event(&p, decision.stage(), None);
+            let mut event = audit_event(&p, decision.stage(), None);
             event.approver = by;
             event.comment = comment;
             self.record(event);
@@ -431,37 +435,6 @@ impl ApprovalQueue {
         }
         let n = self.lock().pending.len();
         crate::telemetry::approvals_pending(n as f64);
-    }
-
-    fn audit_event(
-        &self,
-        p: &Pending,
-        stage: ApprovalStage,
-        arguments: Option<serde_json::Value>,
-    ) -> ApprovalAuditEvent {
-        let requested = stage == ApprovalStage::Requested;
-        let v = &p.view;
-        ApprovalAuditEvent {
-            stage,
-            approval_id: v.id.clone(),
-            identity: v.identity.clone(),
-            session: v.session.clone(),
-            tool: v.tool.clone(),
-            arguments,
-            args_digest: v.args_digest.clone(),
-            rule: Some(v.rule.clone()),
-            reason: v.reason.clone().filter(|_| requested),
-            approvers: if requested {
-                v.approvers.clone()
-            } else {
-                Vec::new()
-            },
-            approver: None,
-            comment: None,
-            expires: requested.then(|| v.expires_at.clone()),
-            remember: v.remember.clone().filter(|_| requested),
-            policy_version: v.policy_version.clone(),
-        }
     }
 
     fn record(&self, event: ApprovalAuditEvent) {
@@ -494,8 +467,44 @@ impl Drop for Inner {
         self.wake.notify_one();
         let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
         for (_, p) in state.pending.drain() {
+            if let Some(audit) = self.audit.get()
+                && let Err(e) = audit.record(audit_event(&p, ApprovalStage::Shutdown, None))
+            {
+                tracing::error!(error = %e, "audit record of an approval lost");
+            }
             let _ = p.tx.send(shutdown());
         }
+    }
+}
+
+/// One audit step of a request; the arguments only on `requested`.
+fn audit_event(
+    p: &Pending,
+    stage: ApprovalStage,
+    arguments: Option<serde_json::Value>,
+) -> ApprovalAuditEvent {
+    let requested = stage == ApprovalStage::Requested;
+    let v = &p.view;
+    ApprovalAuditEvent {
+        stage,
+        approval_id: v.id.clone(),
+        identity: v.identity.clone(),
+        session: v.session.clone(),
+        tool: v.tool.clone(),
+        arguments,
+        args_digest: v.args_digest.clone(),
+        rule: Some(v.rule.clone()),
+        reason: v.reason.clone().filter(|_| requested),
+        approvers: if requested {
+            v.approvers.clone()
+        } else {
+            Vec::new()
+        },
+        approver: None,
+        comment: None,
+        expires: requested.then(|| v.expires_at.clone()),
+        remember: v.remember.clone().filter(|_| requested),
+        policy_version: v.policy_version.clone(),
     }
 }
 
