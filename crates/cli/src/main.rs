@@ -35,6 +35,9 @@ enum Command {
     Audit(commands::audit::Args),
     /// A summary of recent activity from the audit log.
     Status(commands::status::Args),
+    /// List, approve and deny calls waiting for a person, through a running gateway's
+    /// admin API (`--admin URL`, token from TOOLGATE_ADMIN_TOKEN).
+    Approvals(commands::approvals::Args),
     /// Check policy files; prints FILE:LINE:COL for every problem.
     Validate(commands::validate::Args),
     /// Work with policy files (format, evaluate a call offline).
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::State(args) => commands::state::run(args),
         Command::Audit(args) => commands::audit::run(args),
         Command::Status(args) => commands::status::run(args),
+        Command::Approvals(args) => commands::approvals::run(args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::Policy(PolicyCommand::Fmt(args)) => commands::policy_fmt::run(&args),
         Command::Policy(PolicyCommand::Decide(args)) => commands::policy_decide::run(&args),
