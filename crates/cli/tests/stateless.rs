@@ -96,7 +96,7 @@ async fn a_stateless_request_is_policed_like_a_session_one() {
         .await
         .unwrap();
     assert_eq!(kind(&limited), "rate_limited", "{limited}");
-    assert_eq!(calls_upstream(&log), 2, "only the two allowed echoes ran");
+    assert_eq!(calls_upstream(log), 2, "only the two allowed echoes ran");
     drop(server);
 }
 
@@ -133,7 +133,7 @@ async fn routing_headers_that_disagree_with_the_body_are_refused() {
     ];
     let (status, _, _) = client.raw_post(body.clone(), &wrong_method).await.unwrap();
     assert_eq!(status.as_u16(), 400);
-    assert_eq!(calls_upstream(&log), 0, "nothing reached the server");
+    assert_eq!(calls_upstream(log), 0, "nothing reached the server");
     assert!(gateway.stderr().contains("refused a stateless request"));
 }
 
