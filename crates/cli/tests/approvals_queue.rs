@@ -123,6 +123,24 @@ async fn answer(admin: &str, key: &str, id: &str, verb: &str) -> (u16, String) {
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
+/// `toolgate approvals ARGS --admin URL` with olga's key; (exit code, stdout + stderr).
+async fn approvals_cli(admin: &str, args: &[&str]) -> (Option<i32>, String) {
+    let out = tokio::process::Command::new(TOOLGATE)
+        .arg("approvals")
+        .args(args)
+        .args(["--admin", admin])
+        .env("TOOLGATE_ADMIN_TOKEN", OLGA_KEY)
+        .output()
+        .await
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
 #[tokio::test]
 async fn a_queued_call_waits_for_an_approver_and_runs_once() {
     let g = gate("agent-7").await;
@@ -132,9 +150,13 @@ async fn a_queued_call_waits_for_an_approver_and_runs_once() {
         assert_eq!(list[0]["tool"], "echo");
         assert_eq!(list[0]["identity"], "agent-7");
         let id = list[0]["id"].as_str().unwrap().to_owned();
-        let (status, text) = answer(&g.admin, OLGA_KEY, &id, "approve").await;
-        assert_eq!(status, 200, "{text}");
+        // The operator's way: `toolgate approvals approve ID`.
+        let (code, out) =
+            approvals_cli(&g.admin, &["approve", &id, "--comment", "looks fine"]).await;
+        assert_eq!(code, Some(0), "{out}");
         // A second answer loses: the request was decided.
+        let (code, out) = approvals_cli(&g.admin, &["deny", &id]).await;
+        assert_eq!(code, Some(1), "{out}");
         let (again, _) = answer(&g.admin, OLGA_KEY, &id, "deny").await;
         assert_eq!(again, 409);
     };
