@@ -1,6 +1,8 @@
 //! Smoke test of `toolgate-bench`: a tiny run against the debug binaries finishes, exits 0,
-//! prints every section's heading and writes its JSON report. No timing thresholds: how fast
-//! this machine is is not the test's business.
+//! prints every section's heading — stdio and HTTP — and writes its JSON report. No timing
+//! thresholds: how fast this machine is is not the test's business. The peers (mcp-proxy,
+//! supergateway, vellaveto-proxy) are left out with `--no-peers`, so the test needs nothing
+//! that `scripts/bench-peers-setup` installs.
 //!
 //! Needs `toolgate` (package toolgate-cli) built next to the bench binary; `cargo test -p
 //! toolgate-testkit` builds only this package's binaries, so the README's test command builds
@@ -11,7 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
-use toolgate_testkit::bench::HEADINGS;
+use toolgate_testkit::bench::{HEADINGS, HTTP_HEADINGS, STDIO_PEERS_HEADING};
 
 #[test]
 fn bench_quick_run_prints_every_section_and_writes_json() {
@@ -33,7 +35,10 @@ fn bench_quick_run_prints_every_section_and_writes_json() {
     let output = Command::new(&bench)
         .args(["--quick", "--calls", "50", "--warmup", "10"])
         .args(["--throughput-calls", "400", "--large-policy", "1000"])
-        .args(["--no-redis", "--stall-timeout", "60", "--json"])
+        .args(["--no-redis", "--stall-timeout", "60"])
+        // A few seconds of HTTP: three levels, 0.2 s windows, 10 idle sessions, no peers.
+        .args(["--http-sessions", "1,8,64", "--http-window", "0.2"])
+        .args(["--idle-sessions", "10", "--no-peers", "--json"])
         .arg(&json_path)
         .output()
         .expect("toolgate-bench runs");
@@ -44,7 +49,11 @@ fn bench_quick_run_prints_every_section_and_writes_json() {
         "toolgate-bench failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
         output.status
     );
-    for heading in HEADINGS.iter().chain(&["## Targets"]) {
+    let all = HEADINGS
+        .iter()
+        .chain(&HTTP_HEADINGS)
+        .chain(&[STDIO_PEERS_HEADING, "## Targets"]);
+    for heading in all {
         assert!(
             stdout.contains(heading),
             "no `{heading}` in the report:\n{stdout}"
@@ -88,4 +97,72 @@ fn bench_quick_run_prints_every_section_and_writes_json() {
         report["main"]["memory_kib"]
     );
     assert!(report["targets"].as_array().is_some_and(|t| !t.is_empty()));
+
+    assert!(
+        stdout.contains("vellaveto-proxy: left out (--no-peers)"),
+        "{stdout}"
+    );
+    http_report_is_complete(&report["http"]);
+}
+
+/// The HTTP half ran every toolgate target and the direct baseline, left the peers out, and
+/// produced figures (not errors) for each.
+fn http_report_is_complete(http: &Value) {
+    let ours = ["direct", "toolgate HTTP→HTTP", "toolgate HTTP→stdio"];
+    let labels = |rows: &Value| -> Vec<String> {
+        rows.as_array()
+            .unwrap_or_else(|| panic!("not an array: {rows}"))
+            .iter()
+            .map(|r| r["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let targets = http["targets"].as_array().unwrap();
+    for t in targets {
+        let peer = !ours.contains(&t["label"].as_str().unwrap());
+        assert_eq!(
+            t["skipped"].as_str() == Some("left out (--no-peers)"),
+            peer,
+            "{t}"
+        );
+    }
+    assert_eq!(labels(&http["sequential"]), ours);
+    for row in http["sequential"].as_array().unwrap() {
+        assert_eq!(row["latency"]["n"], 50, "{row}");
+    }
+    let levels: Vec<u64> = http["throughput"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["sessions"].as_u64().unwrap())
+        .collect();
+    assert_eq!(levels, [1, 8, 64]);
+    for level in http["throughput"].as_array().unwrap() {
+        assert_eq!(labels(&level["targets"]), ours);
+        for row in level["targets"].as_array().unwrap() {
+            assert!(
+                row["calls_per_s"].as_f64().is_some_and(|r| r > 0.0),
+                "{row}"
+            );
+        }
+    }
+    let sizes: Vec<u64> = http["payload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["bytes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, [512 << 10, 1 << 20]);
+    for size in http["payload"].as_array().unwrap() {
+        for row in size["targets"].as_array().unwrap() {
+            assert!(row["latency"]["n"].as_u64().is_some_and(|n| n > 0), "{row}");
+        }
+    }
+    assert_eq!(labels(&http["memory"]), ours);
+    for row in http["memory"].as_array().unwrap() {
+        assert_eq!(row["sessions"], 10, "{row}");
+        assert!(
+            row["front_idle_kib"].as_u64().is_some_and(|k| k > 0),
+            "{row}"
+        );
+    }
 }

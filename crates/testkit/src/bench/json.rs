@@ -8,6 +8,7 @@ use super::machine::Machine;
 use super::report::targets;
 use super::results::{PerCall, Results, VariantSet};
 use super::stats::{Samples, Versus, ratio, round2};
+use super::stdio_peers::{self, StdioPeers};
 
 fn per_call_json(p: &PerCall) -> Value {
     json!({
@@ -42,6 +43,36 @@ fn samples_json(set: &VariantSet) -> Value {
         "variants": variants,
         "notes": set.notes,
     })
+}
+
+fn stdio_peers_json(p: &StdioPeers) -> Value {
+    match p {
+        StdioPeers::Skipped(why) => json!({"label": stdio_peers::LABEL, "skipped": why}),
+        StdioPeers::Measured {
+            latency,
+            throughput,
+        } => {
+            let rows: Vec<Value> = throughput
+                .iter()
+                .map(|t| {
+                    json!({
+                        "in_flight": t.in_flight,
+                        "direct_calls_per_s": t.direct.round(),
+                        "toolgate_calls_per_s": t.toolgate.round(),
+                        "toolgate_ratio": round2(ratio(t.toolgate, t.direct)),
+                        "peer_calls_per_s": t.peer.as_ref().ok().map(|p| p.round()),
+                        "peer_ratio": t.peer.as_ref().ok().map(|p| round2(ratio(*p, t.direct))),
+                        "peer_error": t.peer.as_ref().err(),
+                    })
+                })
+                .collect();
+            json!({
+                "label": stdio_peers::LABEL,
+                "sequential": samples_json(latency),
+                "throughput": rows,
+            })
+        }
+    }
 }
 
 pub fn json(cfg: &Config, machine: &Machine, r: &Results) -> Value {
@@ -124,11 +155,21 @@ pub fn json(cfg: &Config, machine: &Machine, r: &Results) -> Value {
             "policy_sizes": [cfg.policy_sizes.0, cfg.policy_sizes.1],
             "redis": cfg.redis,
             "env": {"TOOLGATE_LOG": "warn"},
+            "http": {
+                "sessions": cfg.http.sessions,
+                "window_s": cfg.http.window.as_secs_f64(),
+                "payloads": cfg.http.payloads.iter().map(|(b, n)| json!({"bytes": b, "samples": n})).collect::<Vec<_>>(),
+                "idle_sessions": cfg.http.idle_sessions,
+                "peers": cfg.http.peers,
+                "peers_dir": cfg.http.peers_dir.display().to_string(),
+            },
         },
         "main": main,
         "policy_size": r.policy.as_ref().map(samples_json),
         "state_backends": r.state.as_ref().map(samples_json),
         "audit_and_pins": r.audit.as_ref().map(samples_json),
+        "http": r.http.as_ref().map(super::http::report::json),
+        "stdio_peers": r.stdio_peers.as_ref().map(stdio_peers_json),
         "targets": targets,
         "notes": r.notes,
     })

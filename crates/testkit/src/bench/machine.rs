@@ -143,6 +143,32 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
     ))
 }
 
+/// CPU time of `pid` summed over its live threads from `/proc/PID/task/*/schedstat`, which
+/// counts in nanoseconds: `/proc/PID/stat` counts in clock ticks (10 ms), too coarse for a
+/// stdio child that serves a few hundred calls in a round. Threads that ended are missing
+/// (tokio keeps its blocking threads for 10 s, longer than a round). Falls back to
+/// [`cpu_time`] where schedstat is not available.
+pub fn cpu_time_fine(pid: u32) -> Option<Duration> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return cpu_time(pid);
+    };
+    let mut total = 0u64;
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+            continue; // the thread ended meanwhile
+        };
+        match stat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            Some(ns) => total += ns,
+            None => return cpu_time(pid),
+        }
+    }
+    Some(Duration::from_nanos(total))
+}
+
 /// Context switches (voluntary + involuntary) summed over every thread of `pid`, and the
 /// number of threads.
 pub fn context_switches(pid: u32) -> Option<(u64, usize)> {
@@ -165,6 +191,42 @@ pub fn context_switches(pid: u32) -> Option<(u64, usize)> {
         }
     }
     Some((total, threads))
+}
+
+/// Every process descended from `pid` (children, their children, …), from `/proc/*/stat`.
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue; // it ended meanwhile
+        };
+        // Field 4 (ppid) follows the state, after the ')' that closes the command name.
+        let ppid = stat
+            .rfind(')')
+            .and_then(|at| stat[at + 1..].split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parent_of.push((child, ppid));
+        }
+    }
+    let mut found = Vec::new();
+    let mut frontier = vec![pid];
+    while let Some(p) = frontier.pop() {
+        for &(child, ppid) in &parent_of {
+            if ppid == p && !found.contains(&child) {
+                found.push(child);
+                frontier.push(child);
+            }
+        }
+    }
+    found
 }
 
 fn clock_ticks_per_second() -> u64 {

@@ -1,5 +1,5 @@
-//! `toolgate-bench`: the end-to-end overhead of the stdio gateway against a direct
-//! connection, as ratios measured in one run.
+//! `toolgate-bench`: the end-to-end overhead of the gateway (stdio and HTTP) against a
+//! direct connection, as ratios measured in one run.
 //!
 //! The example server is started directly and behind `toolgate run` (several gateway
 //! variants where a section compares them); the sessions stay alive side by side and their
@@ -13,9 +13,15 @@
 //! 5. counter stores (memory, SQLite, Redis) with a rate-limited rule; the audit log and pins;
 //! 6. the gateway's resident memory idle, under load and after large messages.
 //!
+//! Sections 7 to 10 ask the same questions over streamable HTTP (`toolgate run --listen`, to
+//! an HTTP upstream and to a stdio child per session), beside the stdio↔HTTP bridges of other
+//! projects when `scripts/bench-peers-setup` installed them (see [`http`]); section 11 puts
+//! another MCP policy proxy on stdio, vellaveto-proxy, beside toolgate when installed.
+//!
 //! Every gateway runs with `--state memory --audit off --pin-file off` except where that
 //! setting is what a section measures, and with `TOOLGATE_LOG=warn`.
 
+pub mod http;
 mod json;
 mod machine;
 mod policies;
@@ -25,14 +31,18 @@ mod results;
 mod scenarios;
 mod session;
 mod stats;
+mod stdio_peers;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
+pub use http::HttpConfig;
+pub use http::report::HTTP_HEADINGS;
 pub use relay::relay;
 pub use report::HEADINGS;
+pub use stdio_peers::STDIO_PEERS_HEADING;
 
 /// Which sections run.
 #[derive(Debug, Clone, Copy)]
@@ -44,10 +54,12 @@ pub struct Sections {
     pub state: bool,
     pub audit: bool,
     pub memory: bool,
+    pub http: bool,
+    pub peers: bool,
 }
 
 impl Sections {
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 9] = [
         "latency",
         "throughput",
         "payload",
@@ -55,6 +67,8 @@ impl Sections {
         "state",
         "audit",
         "memory",
+        "http",
+        "peers",
     ];
 
     pub fn all() -> Sections {
@@ -66,6 +80,8 @@ impl Sections {
             state: true,
             audit: true,
             memory: true,
+            http: true,
+            peers: true,
         }
     }
 
@@ -78,6 +94,8 @@ impl Sections {
             state: false,
             audit: false,
             memory: false,
+            http: false,
+            peers: false,
         }
     }
 
@@ -91,6 +109,8 @@ impl Sections {
             "state" => &mut self.state,
             "audit" => &mut self.audit,
             "memory" => &mut self.memory,
+            "http" => &mut self.http,
+            "peers" => &mut self.peers,
             other => {
                 return Err(format!(
                     "unknown section `{other}`; sections are {}",
@@ -134,6 +154,8 @@ pub struct Config {
     pub idle_window: Duration,
     /// The command as typed, for the report.
     pub command_line: String,
+    /// The HTTP sections' knobs.
+    pub http: HttpConfig,
 }
 
 /// Why a run failed.
@@ -183,6 +205,13 @@ pub fn run(cfg: &Config) -> Result<Output, BenchError> {
     }
     if cfg.sections.audit {
         results.audit = Some(scenarios::audit_and_pins(&mut runner, &mut notes)?);
+    }
+    let peers = http::Peers::find(&cfg.http.peers_dir);
+    if cfg.sections.http {
+        results.http = Some(http::run(&mut runner, &peers)?);
+    }
+    if cfg.sections.peers {
+        results.stdio_peers = Some(stdio_peers::run(&mut runner, &peers)?);
     }
     machine.load_end = machine::load_average();
     results.notes = notes;

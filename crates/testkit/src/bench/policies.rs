@@ -23,6 +23,15 @@ pub fn one_rule() -> String {
         .to_owned()
 }
 
+/// `add` allowed by one rule, everything else denied: the stdio peers section calls `add`,
+/// whose result has an output schema (vellaveto-proxy blocks `structuredContent` of tools
+/// that declare none, such as `echo`).
+pub fn allow_add() -> String {
+    one_rule()
+        .replace("  echo:\n", "  add:\n")
+        .replace("one rule", "one rule (add)")
+}
+
 pub fn rate_limited() -> String {
     format!(
         "version: \"1\"\n\

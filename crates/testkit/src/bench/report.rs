@@ -9,6 +9,7 @@ use super::machine::Machine;
 use super::results::{MainResults, PayloadRow, Results, ThroughputRow, VariantSet};
 use super::scenarios::human_bytes;
 use super::stats::{PERCENTILES, Samples, Versus, ratio};
+use super::stdio_peers;
 
 /// Headings of the human report (the smoke test looks for them).
 pub const HEADINGS: [&str; 7] = [
@@ -45,7 +46,7 @@ fn opt_us(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.1}"))
 }
 
-fn thousands(x: f64) -> String {
+pub(super) fn thousands(x: f64) -> String {
     let n = x.round() as u64;
     let digits = n.to_string();
     let mut out = String::new();
@@ -62,7 +63,7 @@ pub fn human(cfg: &Config, machine: &Machine, r: &Results) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "toolgate-bench: end-to-end overhead of the stdio gateway (`toolgate run`) against a direct connection"
+        "toolgate-bench: end-to-end overhead of the gateway (`toolgate run`, stdio and HTTP) against a direct connection"
     );
     let _ = writeln!(o, "command:  {}", cfg.command_line);
     let _ = writeln!(o, "machine:  {}", machine.describe());
@@ -157,6 +158,12 @@ pub fn human(cfg: &Config, machine: &Machine, r: &Results) -> String {
             HEADINGS[6]
         );
         memory_table(&mut o, main, r.policy.as_ref());
+    }
+    if let Some(h) = &r.http {
+        super::http::report::human(&mut o, h, cfg.calls, cfg.warmup, cfg.rounds);
+    }
+    if let Some(p) = &r.stdio_peers {
+        stdio_peers::human(&mut o, p, cfg);
     }
     let targets = targets(r);
     if !targets.is_empty() {
@@ -374,10 +381,10 @@ fn payload_table(o: &mut String, rows: &[PayloadRow]) {
     }
 }
 
-fn variant_table(o: &mut String, set: &VariantSet) {
+pub(super) fn variant_table(o: &mut String, set: &VariantSet) {
     let _ = writeln!(
         o,
-        "{:<12} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8} {:>11} {:>8} {:>10} {:>10} {:>8}",
+        "{:<15} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8} {:>11} {:>8} {:>10} {:>10} {:>8}",
         "variant",
         "p50",
         "p99",
@@ -393,7 +400,7 @@ fn variant_table(o: &mut String, set: &VariantSet) {
     );
     let _ = writeln!(
         o,
-        "{:<12} {:>8.1} {:>8.1} {:>9} {:>9} {:>8} {:>8} {:>11} {:>8} {:>10.1} {:>10} {:>8}",
+        "{:<15} {:>8.1} {:>8.1} {:>9} {:>9} {:>8} {:>8} {:>11} {:>8} {:>10.1} {:>10} {:>8}",
         "direct",
         set.direct.us(50.0),
         set.direct.us(99.0),
@@ -414,7 +421,7 @@ fn variant_table(o: &mut String, set: &VariantSet) {
         };
         let _ = writeln!(
             o,
-            "{:<12} {:>8.1} {:>8.1} {:>+9.1} {:>+9.1} {:>7.2}x {:>7.2}x {:>11} {:>8} {:>10.1} {:>10} {:>7}%",
+            "{:<15} {:>8.1} {:>8.1} {:>+9.1} {:>+9.1} {:>7.2}x {:>7.2}x {:>11} {:>8} {:>10.1} {:>10} {:>7}%",
             v.label,
             v.samples.us(50.0),
             v.samples.us(99.0),
@@ -522,6 +529,16 @@ pub(super) fn targets(r: &Results) -> Vec<Target> {
             measured: format!("{mib:.1} MiB"),
             status: met(mib <= TARGET_IDLE_RSS_MIB),
         });
+    }
+    if let Some(h) = &r.http {
+        for (name, target, measured, status) in super::http::report::targets(h) {
+            out.push(Target {
+                name,
+                target,
+                measured,
+                status,
+            });
+        }
     }
     out.push(Target {
         name: "policy decision",

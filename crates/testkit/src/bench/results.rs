@@ -15,6 +15,8 @@ pub struct Results {
     pub policy: Option<VariantSet>,
     pub state: Option<VariantSet>,
     pub audit: Option<VariantSet>,
+    pub http: Option<super::http::results::HttpResults>,
+    pub stdio_peers: Option<super::stdio_peers::StdioPeers>,
     pub notes: Vec<String>,
 }
 

@@ -45,7 +45,7 @@ impl GatewaySpec {
         }
     }
 
-    fn args(&self, server: &Path) -> Vec<OsString> {
+    pub(super) fn args(&self, server: &Path) -> Vec<OsString> {
         let mut args: Vec<OsString> =
             vec!["run".into(), "--policy".into(), self.policy.clone().into()];
         args.extend(["--state".into(), self.state.clone().into()]);
@@ -89,7 +89,7 @@ impl<'a> Runner<'a> {
         })
     }
 
-    fn file(&self, name: &str) -> PathBuf {
+    pub(super) fn file(&self, name: &str) -> PathBuf {
         self.tmp.path().join(name)
     }
 
@@ -100,7 +100,7 @@ impl<'a> Runner<'a> {
         Ok(path)
     }
 
-    fn stderr_file(&mut self, label: &str) -> PathBuf {
+    pub(super) fn stderr_file(&mut self, label: &str) -> PathBuf {
         self.sessions_started += 1;
         let slug: String = label
             .chars()
@@ -175,7 +175,7 @@ impl<'a> Runner<'a> {
 
 /// `warmup` then `n` timed calls on every session, interleaved one call at a time; the
 /// session that goes first rotates. Also what each child used during the timed part.
-fn interleaved(
+pub(super) fn interleaved(
     sessions: &mut [Session],
     call: &CallTemplate,
     warmup: usize,
@@ -513,7 +513,7 @@ pub fn audit_and_pins(
 }
 
 /// `bytes` of plain ASCII text (a JSON string that needs no escaping).
-fn payload_text(bytes: usize) -> String {
+pub(super) fn payload_text(bytes: usize) -> String {
     const WORDS: &[u8] = b"the quick brown fox jumps over the lazy dog 0123456789 ";
     WORDS
         .iter()

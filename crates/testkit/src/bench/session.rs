@@ -62,7 +62,7 @@ pub struct CallTemplate {
 }
 
 /// What a response line turned out to be.
-enum Reply {
+pub(super) enum Reply {
     Answer(u64),
     Notification,
     Bad(String),
@@ -79,6 +79,16 @@ impl CallTemplate {
         }
     }
 
+    /// `name` with `arguments`, for a tool whose result is small (checked by `isError`).
+    pub fn tool(name: &str, arguments: Value) -> CallTemplate {
+        let params = json!({"name": name, "arguments": arguments});
+        let suffix = format!(",\"method\":\"tools/call\",\"params\":{params}}}\n");
+        CallTemplate {
+            suffix: suffix.into_bytes(),
+            text_len: 0,
+        }
+    }
+
     pub fn write_into(&self, buf: &mut Vec<u8>, id: u64) {
         buf.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
         // Writing to a Vec cannot fail.
@@ -87,7 +97,7 @@ impl CallTemplate {
     }
 
     /// Reads a response by its bytes: its id, and whether the echo succeeded.
-    fn check(&self, line: &[u8]) -> Reply {
+    pub(super) fn check(&self, line: &[u8]) -> Reply {
         let head = &line[..line.len().min(256)];
         let Some(id) = find_id(head) else {
             return slow_check(line);

@@ -1,5 +1,6 @@
-//! `toolgate-bench`: end-to-end overhead of `toolgate run` (stdio) against a direct
-//! connection to the example server, as ratios measured in one run. The measuring lives in
+//! `toolgate-bench`: end-to-end overhead of `toolgate run` (stdio and HTTP) against a direct
+//! connection to the example server, as ratios measured in one run, beside other proxies
+//! when `scripts/bench-peers-setup` installed them. The measuring lives in
 //! `toolgate_testkit::bench`; this file reads flags and writes the outputs.
 
 use std::path::{Path, PathBuf};
@@ -7,15 +8,17 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use toolgate_testkit::bench::{self, Config, Sections};
+use toolgate_testkit::bench::{self, Config, HttpConfig, Sections};
 
-/// End-to-end overhead of the stdio gateway against a direct connection.
+/// End-to-end overhead of the gateway against a direct connection, over stdio and HTTP.
 ///
 /// Starts toolgate-example-server directly and behind `toolgate run` (both found next to
 /// this executable unless --toolgate/--server say otherwise) and reports latency
 /// percentiles, throughput, large-payload cost, policy-size and state/audit variants, and the
-/// gateway's memory, each as a ratio to the direct connection. Tables go to stdout, progress
-/// to stderr. Build everything with --release for figures worth quoting.
+/// gateway's memory, each as a ratio to the direct connection; then the same over streamable
+/// HTTP (`toolgate run --listen`), beside mcp-proxy and supergateway when installed by
+/// scripts/bench-peers-setup. Tables go to stdout, progress to stderr. Build everything with
+/// --release for figures worth quoting.
 #[derive(Debug, Parser)]
 #[command(name = "toolgate-bench", version)]
 struct Cli {
@@ -60,7 +63,8 @@ struct Cli {
     /// Skip the Redis variant of the state section.
     #[arg(long)]
     no_redis: bool,
-    /// Run only these sections (latency, throughput, payload, policy, state, audit, memory).
+    /// Run only these sections (latency, throughput, payload, policy, state, audit, memory,
+    /// http).
     #[arg(long, value_name = "SECTION,…", value_delimiter = ',')]
     only: Vec<String>,
     /// Skip these sections.
@@ -69,6 +73,27 @@ struct Cli {
     /// Keep the temporary directory (policies, stderr of every child, audit log).
     #[arg(long)]
     keep_temp: bool,
+    /// HTTP: concurrent sessions at each throughput level.
+    #[arg(
+        long,
+        value_name = "N,…",
+        value_delimiter = ',',
+        default_value = "1,8,64,256"
+    )]
+    http_sessions: Vec<usize>,
+    /// HTTP: seconds each target is measured per throughput round [default: 1.5; --quick 0.3].
+    #[arg(long, value_name = "S")]
+    http_window: Option<f64>,
+    /// HTTP: idle sessions opened for the per-session memory figure [default: 200; --quick 20].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    idle_sessions: Option<u64>,
+    /// Where scripts/bench-peers-setup installed the peers [default: ../bench-peers from this
+    /// executable's directory, i.e. target/bench-peers].
+    #[arg(long, value_name = "DIR")]
+    peers: Option<PathBuf>,
+    /// Leave the peers (mcp-proxy, supergateway) out even when installed.
+    #[arg(long)]
+    no_peers: bool,
     /// Give up when no response arrived for this many seconds.
     #[arg(long, value_name = "S", default_value_t = 60)]
     stall_timeout: u64,
@@ -127,6 +152,25 @@ fn config(cli: &Cli) -> Result<Config, String> {
     if cli.in_flight.contains(&0) {
         return Err("--in-flight levels must be at least 1".to_owned());
     }
+    if cli.http_sessions.contains(&0) {
+        return Err("--http-sessions levels must be at least 1".to_owned());
+    }
+    let window = cli.http_window.unwrap_or(if cli.quick { 0.3 } else { 1.5 });
+    if !(window.is_finite() && window > 0.0) {
+        return Err("--http-window must be a positive number of seconds".to_owned());
+    }
+    let http_samples = if cli.quick { 5 } else { 50 };
+    let http = HttpConfig {
+        sessions: cli.http_sessions.clone(),
+        window: Duration::from_secs_f64(window),
+        payloads: vec![(512 << 10, http_samples), (1 << 20, http_samples)],
+        idle_sessions: pick(cli.idle_sessions, 200, 20),
+        peers: !cli.no_peers,
+        peers_dir: match &cli.peers {
+            Some(dir) => dir.clone(),
+            None => default_peers_dir()?,
+        },
+    };
     let payloads = if cli.quick {
         vec![(4 << 10, 50), (256 << 10, 10), (1 << 20, 5)]
     } else {
@@ -153,7 +197,18 @@ fn config(cli: &Cli) -> Result<Config, String> {
         relay_exe: std::env::current_exe().ok(),
         idle_window: Duration::from_millis(if cli.quick { 500 } else { 2000 }),
         command_line: bench::command_line(),
+        http,
     })
+}
+
+/// `target/bench-peers` when this executable is `target/<profile>/toolgate-bench`.
+fn default_peers_dir() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
+    let profile_dir = exe.parent().ok_or("this executable has no directory")?;
+    Ok(profile_dir
+        .parent()
+        .unwrap_or(profile_dir)
+        .join("bench-peers"))
 }
 
 /// `given`, or `name` in the directory of this executable.
