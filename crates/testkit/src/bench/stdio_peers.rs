@@ -85,13 +85,6 @@ pub fn run(runner: &mut Runner<'_>, peers: &Peers) -> Result<StdioPeers, BenchEr
     };
     stage("stdio peers: direct vs toolgate vs vellaveto-proxy");
     let policy = runner.write_policy("peers-allow-add.yaml", &policies::allow_add())?;
-    // vellaveto writes `proxy-audit.log` next to its config: a directory of its own.
-    let dir = runner.file("vellaveto");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| BenchError::new(format!("cannot create {}: {e}", dir.display())))?;
-    let toml = dir.join("policy.toml");
-    std::fs::write(&toml, vellaveto_policy())
-        .map_err(|e| BenchError::new(format!("cannot write {}: {e}", toml.display())))?;
     let spec = GatewaySpec::new("toolgate", &policy);
     let mut sessions = Vec::new();
     for (label, program, args) in [
@@ -108,30 +101,40 @@ pub fn run(runner: &mut Runner<'_>, peers: &Peers) -> Result<StdioPeers, BenchEr
         })?);
     }
     refuses(&mut sessions[1], "echo")?;
-    let args = vec![
-        "--config".into(),
-        toml.clone().into_os_string(),
-        "--".into(),
-        cfg.server.clone().into_os_string(),
-    ];
-    let command = format!(
-        "{} --config {} -- {}",
-        exe.display(),
-        toml.display(),
-        cfg.server.display()
-    );
-    let start_peer = |runner: &mut Runner<'_>| {
+    // vellaveto writes a hash-chained `proxy-audit.log` next to its config, refuses to start
+    // on one over 100 MiB or one cut mid-write, and logs every call: each instance gets a
+    // fresh directory.
+    let mut instances = 0;
+    let mut start_peer = |runner: &mut Runner<'_>| -> Result<(Session, String), BenchError> {
+        instances += 1;
+        let dir = runner.file(&format!("vellaveto-{instances}"));
+        let toml = dir.join("policy.toml");
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&toml, vellaveto_policy()))
+            .map_err(|e| BenchError::new(format!("cannot write {}: {e}", toml.display())))?;
+        let command = format!(
+            "{} --config {} -- {}",
+            exe.display(),
+            toml.display(),
+            cfg.server.display()
+        );
         let stderr_path = runner.stderr_file(LABEL);
-        Session::start(Launch {
+        let session = Session::start(Launch {
             label: LABEL.to_owned(),
             program: exe.clone(),
-            args: args.clone(),
+            args: vec![
+                "--config".into(),
+                toml.into_os_string(),
+                "--".into(),
+                cfg.server.clone().into_os_string(),
+            ],
             stderr_path,
             list_tools: true,
-        })
+        })?;
+        Ok((session, command))
     };
-    let mut peer = match start_peer(runner) {
-        Ok(peer) => peer,
+    let (mut peer, command) = match start_peer(runner) {
+        Ok(started) => started,
         Err(e) => {
             let mut notes = Vec::new();
             runner.finish_all(sessions, &mut notes);
@@ -176,22 +179,37 @@ pub fn run(runner: &mut Runner<'_>, peers: &Peers) -> Result<StdioPeers, BenchEr
     };
 
     let mut throughput = Vec::new();
+    // Why the peer's session is gone (it failed at an earlier level), if it is.
+    let mut peer_down: Option<String> = None;
     for &level in &cfg.in_flight {
         stage(&format!("stdio peers: throughput, {level} in flight"));
-        let [direct, toolgate, peer] = rates(&mut sessions, &small, level, cfg);
-        let peer = match peer {
-            Ok(rate) => Ok(rate),
-            Err(e) => {
-                // Its session is unusable now: a fresh one for the next level.
-                let failed = std::mem::replace(&mut sessions[2], start_peer(runner)?);
-                let _ = failed.finish();
-                Err(e.to_string())
+        if peer_down.is_some() {
+            // A fresh instance for this level.
+            match start_peer(runner) {
+                Ok((fresh, _)) => {
+                    let _ = std::mem::replace(&mut sessions[2], fresh).finish();
+                    peer_down = None;
+                }
+                Err(e) => peer_down = Some(format!("could not be restarted: {e}")),
             }
+        }
+        let live = if peer_down.is_some() { 2 } else { 3 };
+        let mut got = rates(&mut sessions[..live], &small, level, cfg).into_iter();
+        let (direct, toolgate) = (got.next(), got.next());
+        let peer = match (got.next(), &peer_down) {
+            (Some(Ok(rate)), _) => Ok(rate),
+            (Some(Err(e)), _) => {
+                let why = e.to_string();
+                peer_down = Some(why.clone());
+                Err(why)
+            }
+            (None, why) => Err(why.clone().unwrap_or_default()),
         };
+        let missing = || BenchError::new("no rate measured");
         throughput.push(PeerThroughput {
             in_flight: level,
-            direct: direct?,
-            toolgate: toolgate?,
+            direct: direct.ok_or_else(missing)??,
+            toolgate: toolgate.ok_or_else(missing)??,
             peer,
         });
     }
@@ -240,18 +258,19 @@ fn rates(
     call: &CallTemplate,
     level: usize,
     cfg: &Config,
-) -> [Result<f64, BenchError>; 3] {
+) -> Vec<Result<f64, BenchError>> {
+    let k = sessions.len();
     let rounds = cfg.rounds.max(1);
     let per_round = (cfg.throughput_calls / rounds).max(level * 2).max(1);
-    let mut out: [Result<Duration, BenchError>; 3] = std::array::from_fn(|_| Ok(Duration::ZERO));
+    let mut out: Vec<Result<Duration, BenchError>> = (0..k).map(|_| Ok(Duration::ZERO)).collect();
     for (s, slot) in sessions.iter_mut().zip(out.iter_mut()) {
         if let Err(e) = s.pipelined(call, (level * 2).max(100), level) {
             *slot = Err(e);
         }
     }
     for r in 0..rounds {
-        for j in 0..3 {
-            let side = (r + j) % 3;
+        for j in 0..k {
+            let side = (r + j) % k;
             if let Ok(total) = &mut out[side] {
                 match sessions[side].pipelined(call, per_round, level) {
                     Ok(took) => *total += took,
@@ -261,7 +280,9 @@ fn rates(
         }
     }
     let total = (per_round * rounds) as f64;
-    out.map(|r| r.map(|t| total / t.as_secs_f64().max(1e-9)))
+    out.into_iter()
+        .map(|r| r.map(|t| total / t.as_secs_f64().max(1e-9)))
+        .collect()
 }
 
 /// Section 11: the other stdio policy proxy beside toolgate.
