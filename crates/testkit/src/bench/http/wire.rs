@@ -111,7 +111,15 @@ impl Conn {
             if self.buf.len() > MAX_HEAD {
                 return Err(Failure::After(invalid("response head over 64 KiB")));
             }
-            let got = self.fill().await.map_err(Failure::After)?;
+            // A reset or EOF before the first byte of a response: the server closed the
+            // kept-alive connection (its idle timeout) and never read the request.
+            let got = self.fill().await.map_err(|e| {
+                if self.buf.is_empty() {
+                    Failure::BeforeResponse(e)
+                } else {
+                    Failure::After(e)
+                }
+            })?;
             if got == 0 {
                 let e = io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed");
                 return Err(if self.buf.is_empty() {
