@@ -164,5 +164,11 @@ fn http_report_is_complete(http: &Value) {
             row["front_idle_kib"].as_u64().is_some_and(|k| k > 0),
             "{row}"
         );
+        let toolgate = row["label"].as_str().unwrap().starts_with("toolgate");
+        assert_eq!(
+            row["front_per_session_without_connection_kib"].is_number(),
+            toolgate,
+            "{row}"
+        );
     }
 }

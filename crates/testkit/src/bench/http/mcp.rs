@@ -216,6 +216,11 @@ impl McpSession {
         }
     }
 
+    /// Closes the connection but not the session (an agent that comes back later).
+    pub fn disconnect(&mut self) {
+        self.conn.disconnect();
+    }
+
     /// Ends the session (`DELETE`); failures do not matter at that point.
     pub async fn close(&mut self) {
         let Some(id) = &self.session_id else { return };

@@ -281,6 +281,34 @@ fn scale(p: &Probe, part: Duration, whole: Duration) -> Probe {
     }
 }
 
+/// RSS growth of a fresh `target`'s front after `n` sessions whose connections were each
+/// closed right after `initialize` (at most `OPEN_CONCURRENCY` connections open at once):
+/// what a session costs without the agent's connection. A separate process, because memory
+/// freed when connections close stays with the allocator and RSS would not show it.
+pub async fn memory_detached(target: &Target, n: usize) -> Outcome<u64> {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss_kib(target.front_pid());
+    let (addr, path) = (target.addr, target.path);
+    let opened: Vec<Result<McpSession, String>> = futures::stream::iter(0..n)
+        .map(|_| async move {
+            let mut s = McpSession::open(addr, path).await?;
+            s.disconnect();
+            Ok(s)
+        })
+        .buffer_unordered(OPEN_CONCURRENCY)
+        .collect()
+        .await;
+    let mut sessions = opened.into_iter().collect::<Result<Vec<_>, String>>()?;
+    progress();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let after = rss_kib(target.front_pid());
+    close_sessions(&mut sessions).await;
+    before
+        .zip(after)
+        .map(|(b, a)| a.saturating_sub(b))
+        .ok_or_else(|| "its RSS could not be read from /proc".to_owned())
+}
+
 /// RSS of the front and the summed RSS of the servers behind it (count of them).
 fn rss_now(target: &Target) -> (Option<u64>, u64, usize) {
     let servers = target.server_pids();
@@ -301,6 +329,7 @@ pub async fn memory(target: &Target, n: usize) -> Outcome<Memory> {
             sessions: n,
             front_idle_kib,
             front_sessions_kib,
+            front_detached_kib: None,
             server_idle_kib: server_idle,
             server_sessions_kib: server_sessions,
             server_processes,

@@ -183,8 +183,14 @@ pub fn run(runner: &mut Runner<'_>, peers: &Peers) -> Result<HttpResults, BenchE
         ));
         let row = match Target::start(runner, kind, &policy, peers) {
             Ok(target) => {
-                let got = rt.block_on(measure::memory(&target, n));
+                let mut got = rt.block_on(measure::memory(&target, n));
                 target.finish(&mut out.notes);
+                // toolgate: the same without the agents' connections, in a fresh process.
+                if let (Ok(m), true) = (&mut got, kind.polices()) {
+                    let detached = Target::start(runner, kind, &policy, peers)?;
+                    m.front_detached_kib = rt.block_on(measure::memory_detached(&detached, n)).ok();
+                    detached.finish(&mut out.notes);
+                }
                 got
             }
             Err(e) => Err(e.to_string()),

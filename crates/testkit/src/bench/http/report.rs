@@ -261,16 +261,17 @@ pub fn human(o: &mut String, r: &HttpResults, calls: usize, warmup: usize, round
         let n = r.idle_sessions;
         let _ = writeln!(
             o,
-            "\n{}: each target started fresh, alone; VmRSS with no session, then with {n} idle sessions (each initialized, connection kept open)",
+            "\n{}: each target started fresh, alone; VmRSS with no session, then with {n} idle sessions (each initialized, connection kept open), and (toolgate, another fresh process) {n} sessions whose connections were closed after initialize (w/o conn)",
             HTTP_HEADINGS[3]
         );
         let _ = writeln!(
             o,
-            "{:<20} {:>10} {:>12} {:>12}   {:>30}",
+            "{:<20} {:>10} {:>12} {:>12} {:>14}   {:>30}",
             "target",
             "RSS idle",
             format!("RSS, {n} sess"),
             "KiB/session",
+            "w/o conn KiB",
             "servers behind it: procs, RSS idle → with, KiB/session"
         );
         for kind in Kind::ALL {
@@ -280,10 +281,11 @@ pub fn human(o: &mut String, r: &HttpResults, calls: usize, warmup: usize, round
                 (Some(Ok(m)), _) => {
                     let _ = write!(
                         o,
-                        " {:>10} {:>12} {:>12.1}",
+                        " {:>10} {:>12} {:>12.1} {:>14}",
                         mib(Some(m.front_idle_kib)),
                         mib(Some(m.front_sessions_kib)),
-                        m.front_per_session_kib()
+                        m.front_per_session_kib(),
+                        opt1(m.front_per_session_detached_kib())
                     );
                     if kind == Kind::Direct {
                         let _ = writeln!(o, "   (the example server itself)");
@@ -489,6 +491,7 @@ pub fn json(r: &HttpResults) -> Value {
                     "front_idle_kib": m.front_idle_kib,
                     "front_with_sessions_kib": m.front_sessions_kib,
                     "front_per_session_kib": round2(m.front_per_session_kib()),
+                    "front_per_session_without_connection_kib": m.front_per_session_detached_kib().map(round2),
                     "servers": m.server_processes,
                     "servers_idle_kib": m.server_idle_kib,
                     "servers_with_sessions_kib": m.server_sessions_kib,

@@ -113,6 +113,9 @@ pub struct Memory {
     pub sessions: usize,
     pub front_idle_kib: u64,
     pub front_sessions_kib: u64,
+    /// RSS growth of another fresh front with `sessions` sessions whose connections were
+    /// closed after `initialize` (toolgate only).
+    pub front_detached_kib: Option<u64>,
     /// The server processes behind the front (children, or toolgate's upstream server).
     pub server_idle_kib: u64,
     pub server_sessions_kib: u64,
@@ -123,6 +126,12 @@ impl Memory {
     /// (RSS(N) − RSS(0)) / N of the front process, KiB.
     pub fn front_per_session_kib(&self) -> f64 {
         (self.front_sessions_kib as f64 - self.front_idle_kib as f64) / self.sessions.max(1) as f64
+    }
+
+    /// What a session costs without the agent's connection, KiB (toolgate only).
+    pub fn front_per_session_detached_kib(&self) -> Option<f64> {
+        self.front_detached_kib
+            .map(|k| k as f64 / self.sessions.max(1) as f64)
     }
 
     pub fn server_per_session_kib(&self) -> f64 {

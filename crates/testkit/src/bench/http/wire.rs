@@ -57,6 +57,11 @@ impl Conn {
         }
     }
 
+    /// Closes the TCP connection (the next exchange opens a new one).
+    pub fn disconnect(&mut self) {
+        self.stream = None;
+    }
+
     /// The body of the last response.
     pub fn body(&self) -> &[u8] {
         &self.body
