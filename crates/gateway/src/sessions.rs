@@ -53,19 +53,14 @@ impl SessionFactory {
     }
 }
 
-/// A session id nobody can guess: scope-`session` counters and HTTP sessions are keyed by
-/// it. 128 bits from the OS; the clock and pid only if `/dev/urandom` is unreadable.
+/// A session id nobody can guess: HTTP sessions, approval requests and scope-`session`
+/// counters are keyed by it. 128 bits from the OS; there is no weaker fallback, because a
+/// guessable id would let one agent act in another's session.
 pub fn new_session_id() -> String {
     let mut bytes = [0u8; 16];
-    let from_os = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
-    if from_os.is_err() {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        bytes.copy_from_slice(&now.to_le_bytes());
-        bytes[0] ^= std::process::id() as u8;
+    if let Err(e) = getrandom::fill(&mut bytes) {
+        // Not recoverable, and minting a predictable id would be worse than stopping.
+        panic!("the operating system's random number generator failed ({e}); refusing to mint a guessable id");
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
