@@ -60,7 +60,9 @@ pub fn new_session_id() -> String {
     let mut bytes = [0u8; 16];
     if let Err(e) = getrandom::fill(&mut bytes) {
         // Not recoverable, and minting a predictable id would be worse than stopping.
-        panic!("the operating system's random number generator failed ({e}); refusing to mint a guessable id");
+        panic!(
+            "the operating system's random number generator failed ({e}); refusing to mint a guessable id"
+        );
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
