@@ -1,6 +1,7 @@
 //! The `toolgate` binary: parses the command line and dispatches to one command module.
 //! Logic lives in the library crates; this file only wires.
 
+mod allocator;
 mod commands;
 
 use std::process::ExitCode;

@@ -21,6 +21,7 @@ pub mod pins;
 pub mod policy_handle;
 pub mod sessions;
 pub mod stdio;
+pub mod stdio_pipes;
 pub mod telemetry;
 pub mod upstream;
 

@@ -11,12 +11,12 @@ use bytes::Bytes;
 /// `msg` with every line break neutralised; copies only when one is present.
 pub fn line_safe(msg: Bytes) -> Bytes {
     let at = |i: usize| msg.get(i).copied();
-    let needs = (0..msg.len()).any(|i| match msg[i] {
-        b'\r' | b'\n' => true,
-        0xC2 => at(i + 1) == Some(0x85),
-        0xE2 => at(i + 1) == Some(0x80) && matches!(at(i + 2), Some(0xA8 | 0xA9)),
-        _ => false,
-    });
+    // memchr: every outgoing message is scanned, and large ones are mostly plain text.
+    let needs = memchr::memchr2(b'\r', b'\n', &msg).is_some()
+        || memchr::memchr2_iter(0xC2, 0xE2, &msg).any(|i| match msg[i] {
+            0xC2 => at(i + 1) == Some(0x85),
+            _ => at(i + 1) == Some(0x80) && matches!(at(i + 2), Some(0xA8 | 0xA9)),
+        });
     if !needs {
         return msg;
     }

@@ -13,13 +13,7 @@ pub fn first_inexact_number(json: &[u8]) -> Option<&str> {
     let mut i = 0;
     while i < json.len() {
         match json[i] {
-            b'"' => {
-                i += 1;
-                while i < json.len() && json[i] != b'"' {
-                    i += if json[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
+            b'"' => i = after_string(json, i + 1),
             b'-' | b'0'..=b'9' => {
                 let start = i;
                 while i < json.len()
@@ -36,6 +30,19 @@ pub fn first_inexact_number(json: &[u8]) -> Option<&str> {
         }
     }
     None
+}
+
+/// The index just past the string whose contents start at `i` (or the end of the text).
+/// Jumps between quotes and backslashes with `memchr`: large arguments are mostly text.
+fn after_string(json: &[u8], mut i: usize) -> usize {
+    while i < json.len() {
+        match memchr::memchr2(b'"', b'\\', &json[i..]) {
+            Some(off) if json[i + off] == b'"' => return i + off + 1,
+            Some(off) => i += off + 2,
+            None => return json.len(),
+        }
+    }
+    json.len()
 }
 
 fn exact(token: &str) -> bool {
@@ -78,5 +85,18 @@ mod tests {
             first_inexact_number(br#"{"s":"a\"1","n":-99999999999999999999}"#),
             Some("-99999999999999999999")
         );
+    }
+
+    #[test]
+    fn numbers_inside_strings_are_skipped_across_escapes() {
+        // An escaped backslash ends right before the closing quote; the number after the
+        // string must still be seen, and the one inside it must not.
+        let json = br#"{"s":"x\\","t":"\"99999999999999999999\"","n":123456789012345678901}"#;
+        assert_eq!(first_inexact_number(json), Some("123456789012345678901"));
+        assert_eq!(
+            first_inexact_number(br#"{"s":"unterminated 99999999999999999999"#),
+            None
+        );
+        assert_eq!(first_inexact_number(br#"{"s":"ends in a backslash\"#), None);
     }
 }

@@ -52,14 +52,9 @@ pub async fn run(
     upstream: Upstream,
     opts: StdioOptions,
 ) -> Result<RunOutcome, GatewayError> {
-    run_with_io(
-        interceptor,
-        upstream,
-        opts,
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-    )
-    .await
+    let agent = crate::stdio_pipes::agent_stdio();
+    tracing::debug!(stdin = ?agent.input_driven, stdout = ?agent.output_driven, "agent stdio");
+    run_with_io(interceptor, upstream, opts, agent.input, agent.output).await
 }
 
 /// [`run`] with the agent side given explicitly (tests use pipes).

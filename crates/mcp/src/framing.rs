@@ -84,7 +84,7 @@ fn too_long(line: &[u8]) -> Frame {
 }
 
 fn find_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|b| *b == b'\n')
+    memchr::memchr(b'\n', bytes)
 }
 
 impl Decoder for LineCodec {
