@@ -64,6 +64,21 @@ fn check_answers(out: &str) {
     );
 }
 
+/// Lines from `reader` until the answers to ids 2 and 3 are among them (then the test says
+/// goodbye).
+fn until_answered(reader: &mut impl BufRead) -> String {
+    let mut seen = String::new();
+    while !(seen.contains(r#""id":2"#) && seen.contains(r#""id":3"#)) {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "EOF early:\n{seen}"
+        );
+        seen.push_str(&line);
+    }
+    seen
+}
+
 #[test]
 fn separate_pipes() {
     let dir = tempfile::tempdir().unwrap();
@@ -105,16 +120,7 @@ fn stdout_and_stderr_in_one_pipe() {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(SESSION.as_bytes()).unwrap();
     let mut reader = BufReader::new(reader);
-    let mut seen = String::new();
-    // Read until both answers are in, then say goodbye.
-    while !(seen.contains(r#""id":2"#) && seen.contains(r#""id":3"#)) {
-        let mut line = String::new();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "EOF early:\n{seen}"
-        );
-        seen.push_str(&line);
-    }
+    let mut seen = until_answered(&mut reader);
     drop(stdin);
     reader.read_to_string(&mut seen).unwrap();
     assert!(child.wait().unwrap().success(), "{seen}");
@@ -125,23 +131,14 @@ fn stdout_and_stderr_in_one_pipe() {
 fn a_socket_pair_as_node_gives_it() {
     let dir = tempfile::tempdir().unwrap();
     let (mut ours, theirs) = UnixStream::pair().unwrap();
-    let mut child = command(&dir)
+    let child = command(&dir)
         .stdin(OwnedFd::from(theirs.try_clone().unwrap()))
         .stdout(OwnedFd::from(theirs))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     ours.write_all(SESSION.as_bytes()).unwrap();
-    let mut reader = BufReader::new(ours.try_clone().unwrap());
-    let mut seen = String::new();
-    while !(seen.contains(r#""id":2"#) && seen.contains(r#""id":3"#)) {
-        let mut line = String::new();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "EOF early:\n{seen}"
-        );
-        seen.push_str(&line);
-    }
+    let seen = until_answered(&mut BufReader::new(ours.try_clone().unwrap()));
     ours.shutdown(std::net::Shutdown::Write).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
