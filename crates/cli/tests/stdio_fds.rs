@@ -44,7 +44,7 @@ fn command(dir: &tempfile::TempDir) -> Command {
     .arg(&policy)
     .arg("--")
     .arg(example_server_path())
-    .env("TOOLGATE_LOG", "warn");
+    .env("TOOLGATE_LOG", "warn,toolgate_gateway::stdio=debug");
     cmd
 }
 
@@ -103,6 +103,8 @@ fn separate_pipes() {
         String::from_utf8_lossy(&out.stderr)
     );
     check_answers(&stdout);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("stdin=EventLoop stdout=EventLoop"), "{log}");
 }
 
 #[test]
@@ -125,6 +127,11 @@ fn stdout_and_stderr_in_one_pipe() {
     reader.read_to_string(&mut seen).unwrap();
     assert!(child.wait().unwrap().success(), "{seen}");
     check_answers(&seen);
+    // stdout shares its pipe with stderr: it must have stayed blocking.
+    assert!(
+        seen.contains("stdin=EventLoop stdout=BlockingPool"),
+        "{seen}"
+    );
 }
 
 #[test]
@@ -148,4 +155,6 @@ fn a_socket_pair_as_node_gives_it() {
         String::from_utf8_lossy(&out.stderr)
     );
     check_answers(&seen);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("stdin=EventLoop stdout=EventLoop"), "{log}");
 }
