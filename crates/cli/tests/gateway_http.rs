@@ -525,6 +525,9 @@ async fn sessions_sharing_one_server_keep_their_ids_and_progress_apart() {
 
 /// Streamable HTTP resumability: the agent's connection drops mid-answer; a `GET` with
 /// `Last-Event-ID` replays what it missed and delivers the answer that came meanwhile.
+/// Regression: the `GET` often arrived before the server had noticed the drop (it only does
+/// when a later write fails), found no parked stream and got a standalone stream that never
+/// ended — CI hung on this test for 75 minutes.
 #[tokio::test]
 async fn a_dropped_response_stream_resumes_with_last_event_id() {
     use futures::StreamExt;
@@ -532,7 +535,11 @@ async fn a_dropped_response_stream_resumes_with_last_event_id() {
     let url = s.gateway.mcp_url();
     let client = HttpClient::connect(&url).await.unwrap();
     let session = client.session_id().unwrap();
-    let http = reqwest::Client::new();
+    // A stream that never ends must fail the test, not hang it.
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
     let call = json!({"jsonrpc": "2.0", "id": 77, "method": "tools/call", "params": {
         "name": "slow", "arguments": {"ms": 600, "steps": 3}, "_meta": {"progressToken": "p"}}});
     let resp = http
@@ -594,5 +601,81 @@ async fn a_dropped_response_stream_resumes_with_last_event_id() {
     assert_eq!(
         progress, 2,
         "the first of three was already seen: {resumed}"
+    );
+}
+
+/// A reconnect takes the stream over even while the old connection is still open: the old
+/// response ends without the answer, the new one replays what came after `Last-Event-ID` and
+/// carries the answer. (The server cannot tell a dead connection from a quiet one.)
+#[tokio::test]
+async fn last_event_id_takes_over_a_stream_whose_connection_is_still_open() {
+    use futures::StreamExt;
+    let s = start(ALLOW_ALL, &[]);
+    let url = s.gateway.mcp_url();
+    let client = HttpClient::connect(&url).await.unwrap();
+    let session = client.session_id().unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let call = json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {
+        "name": "slow", "arguments": {"ms": 600, "steps": 3}, "_meta": {"progressToken": "q"}}});
+    let resp = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-session-id", &session)
+        .body(call.to_string())
+        .send()
+        .await
+        .unwrap();
+    let mut old = resp.bytes_stream();
+    let mut seen = String::new();
+    while !seen.contains("\n\n") {
+        seen.push_str(&String::from_utf8_lossy(
+            &old.next().await.unwrap().unwrap(),
+        ));
+    }
+    let first_id = seen
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .expect("events carry ids")
+        .to_owned();
+    // Resume from before the first event: it is replayed too.
+    let (no, _) = first_id.split_once('-').unwrap();
+    let resumed = http
+        .get(&url)
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", &session)
+        .header("last-event-id", format!("{no}-0"))
+        .send()
+        .await
+        .unwrap();
+    let mut rest_of_old = String::new();
+    while let Some(chunk) = old.next().await {
+        rest_of_old.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    assert!(
+        !rest_of_old.contains("\"result\""),
+        "the answer went to the old connection: {rest_of_old}"
+    );
+    let resumed = resumed.text().await.unwrap();
+    let messages: Vec<serde_json::Value> = resumed
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let answer = messages
+        .iter()
+        .find(|m| m["id"] == json!(5))
+        .unwrap_or_else(|| panic!("{resumed}"));
+    assert_eq!(answer["result"]["isError"], json!(false), "{answer}");
+    let progress = messages
+        .iter()
+        .filter(|m| m["method"] == "notifications/progress")
+        .count();
+    assert_eq!(
+        progress, 3,
+        "every progress event after id 0 is on the new stream: {resumed}"
     );
 }

@@ -1,12 +1,17 @@
 //! Resumable response streams (streamable HTTP's `Last-Event-ID`).
 //!
-//! Every event on a POST's SSE response carries an id `<stream>-<seq>`. When the agent's
-//! connection drops before all its answers arrived, the stream is *parked*: a keeper task
-//! goes on collecting what the server sends for it (so the session never stalls on a reader
-//! who left) and remembers the recent events. A `GET` with `Last-Event-ID` takes the parked
-//! stream back: events after that id are replayed, then the stream continues where it was.
-//! A parked stream nobody resumes is given up after [`PARK_FOR`]; answers still owed then
-//! go to the session's standalone stream like any other message.
+//! Every event on a POST's SSE response carries an id `<stream>-<seq>`. A `GET` with
+//! `Last-Event-ID` takes that stream over: events after that id are replayed, then the
+//! stream continues on the new connection. The takeover works whether or not the server has
+//! noticed the old connection is gone: a client that reconnects has given up on it, and the
+//! server only learns of a dropped connection when a later write fails, which may be long
+//! after the reconnect (or never, for a stream that waits on a slow tool).
+//!
+//! When the agent's connection drops before all its answers arrived, the stream is *parked*:
+//! a keeper task goes on collecting what the server sends for it (so the session never
+//! stalls on a reader who left) and remembers the recent events. A parked stream nobody
+//! resumes is given up after [`PARK_FOR`]; answers still owed then go to the session's
+//! standalone stream like any other message.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -23,50 +28,80 @@ use super::sse;
 
 /// How long a stream whose agent went away is kept for a reconnect.
 pub const PARK_FOR: Duration = Duration::from_secs(120);
+/// How long a reconnect waits for the stream it names to hand itself over.
+const TAKEOVER_WAIT: Duration = Duration::from_secs(10);
 /// Events remembered per stream for replay.
 const REMEMBER: usize = 256;
+
+type TakeoverRequests = mpsc::Receiver<oneshot::Sender<Parked>>;
 
 /// One POST's response stream.
 pub struct ResponseStream {
     session: Arc<HttpSession>,
     no: u64,
     seq: u64,
+    /// `None` once the stream was handed over to a reconnect.
     rx: Option<mpsc::Receiver<Bytes>>,
+    takeover: TakeoverRequests,
     pending: HashSet<Id>,
     sent: VecDeque<(u64, Bytes)>,
 }
 
-/// What a parked stream hands to the `GET` that resumes it.
+/// What a stream hands to the `GET` that takes it over.
 pub struct Parked {
     no: u64,
     seq: u64,
     rx: mpsc::Receiver<Bytes>,
+    takeover: TakeoverRequests,
     pending: HashSet<Id>,
     sent: VecDeque<(u64, Bytes)>,
+}
+
+/// What a stream waits for next.
+enum Next<T> {
+    Message(Option<Bytes>),
+    Takeover(oneshot::Sender<T>),
 }
 
 impl ResponseStream {
     pub fn new(session: Arc<HttpSession>, rx: mpsc::Receiver<Bytes>, pending: HashSet<Id>) -> Self {
         let no = session.next_stream_no();
+        let (takeover_tx, takeover) = mpsc::channel(1);
+        session.register_stream(no, takeover_tx);
         ResponseStream {
             session,
             no,
             seq: 0,
             rx: Some(rx),
+            takeover,
             pending,
             sent: VecDeque::new(),
         }
     }
 
-    /// A parked stream taken back by a reconnect.
+    /// A stream taken over by a reconnect; it stays registered under its number.
     fn resumed(session: Arc<HttpSession>, parked: Parked) -> Self {
         ResponseStream {
             session,
             no: parked.no,
             seq: parked.seq,
             rx: Some(parked.rx),
+            takeover: parked.takeover,
             pending: parked.pending,
             sent: parked.sent,
+        }
+    }
+
+    /// Gives the stream's state away; the stream ends and its `Drop` leaves it alone.
+    fn hand_over(&mut self, rx: mpsc::Receiver<Bytes>) -> Parked {
+        let (_, placeholder) = mpsc::channel(1);
+        Parked {
+            no: self.no,
+            seq: self.seq,
+            rx,
+            takeover: std::mem::replace(&mut self.takeover, placeholder),
+            pending: std::mem::take(&mut self.pending),
+            sent: std::mem::take(&mut self.sent),
         }
     }
 
@@ -90,10 +125,28 @@ impl ResponseStream {
 
     fn stream(self, head: Vec<Bytes>) -> impl Stream<Item = Bytes> + Send + 'static {
         let tail = futures::stream::unfold(self, |mut s| async move {
-            if s.pending.is_empty() {
-                return None;
-            }
-            let message = s.rx.as_mut()?.recv().await;
+            let message = loop {
+                if s.pending.is_empty() {
+                    return None;
+                }
+                let rx = s.rx.as_mut()?;
+                let next = tokio::select! {
+                    m = rx.recv() => Next::Message(m),
+                    Some(reply) = s.takeover.recv() => Next::Takeover(reply),
+                };
+                match next {
+                    Next::Message(m) => break m,
+                    Next::Takeover(reply) => {
+                        // A reconnect took the stream: end this response, hand over the rest.
+                        let rx = s.rx.take()?;
+                        match reply.send(s.hand_over(rx)) {
+                            Ok(()) => return None,
+                            // The reconnect gave up waiting: carry on as before.
+                            Err(parked) => s.take_back(parked),
+                        }
+                    }
+                }
+            };
             match message {
                 Some(m) => {
                     let event = s.numbered(m);
@@ -122,23 +175,26 @@ impl ResponseStream {
     }
 }
 
+impl ResponseStream {
+    fn take_back(&mut self, parked: Parked) {
+        self.rx = Some(parked.rx);
+        self.takeover = parked.takeover;
+        self.pending = parked.pending;
+        self.sent = parked.sent;
+    }
+}
+
 impl Drop for ResponseStream {
     fn drop(&mut self) {
+        // Handed over: the stream lives on under the same number elsewhere.
         let Some(rx) = self.rx.take() else { return };
         if self.pending.is_empty() {
+            self.session.forget_stream(self.no);
             return;
         }
         // The agent went away before its answers: keep them for a reconnect.
-        let parked = Parked {
-            no: self.no,
-            seq: self.seq,
-            rx,
-            pending: std::mem::take(&mut self.pending),
-            sent: std::mem::take(&mut self.sent),
-        };
-        let (takeover_tx, takeover_rx) = mpsc::channel(1);
-        self.session.park(self.no, takeover_tx);
-        tokio::spawn(keep(Arc::downgrade(&self.session), parked, takeover_rx));
+        let parked = self.hand_over(rx);
+        tokio::spawn(keep(Arc::downgrade(&self.session), parked));
     }
 }
 
@@ -150,54 +206,60 @@ fn remember(sent: &mut VecDeque<(u64, Bytes)>, seq: u64, message: Bytes) {
 }
 
 /// Keeps a parked stream: collects its messages until a `GET` takes it over or it expires.
-async fn keep(
-    session: std::sync::Weak<HttpSession>,
-    mut parked: Parked,
-    mut takeover: mpsc::Receiver<oneshot::Sender<Parked>>,
-) {
+async fn keep(session: std::sync::Weak<HttpSession>, mut parked: Parked) {
     let deadline = tokio::time::sleep(PARK_FOR);
     tokio::pin!(deadline);
     loop {
-        tokio::select! {
-            m = parked.rx.recv() => match m {
-                Some(m) => {
-                    if let Envelope::Answer(done) = envelope(&m) {
-                        for id in &done {
-                            parked.pending.remove(id);
-                        }
-                    }
-                    parked.seq += 1;
-                    remember(&mut parked.sent, parked.seq, m);
-                }
+        let next = tokio::select! {
+            m = parked.rx.recv() => Next::Message(m),
+            reply = parked.takeover.recv() => match reply {
+                Some(reply) => Next::Takeover(reply),
                 None => break,
             },
-            reply = takeover.recv() => {
-                if let Some(reply) = reply {
-                    let _ = reply.send(parked);
-                }
-                return;
-            }
             () = &mut deadline => break,
+        };
+        match next {
+            Next::Message(Some(m)) => {
+                if let Envelope::Answer(done) = envelope(&m) {
+                    for id in &done {
+                        parked.pending.remove(id);
+                    }
+                }
+                parked.seq += 1;
+                remember(&mut parked.sent, parked.seq, m);
+            }
+            Next::Message(None) => break,
+            Next::Takeover(reply) => match reply.send(parked) {
+                Ok(()) => return,
+                // The reconnect gave up waiting: keep the stream parked.
+                Err(back) => parked = back,
+            },
         }
     }
     if let Some(session) = session.upgrade() {
-        session.unpark(parked.no);
+        session.forget_stream(parked.no);
         let ids: Vec<Id> = parked.pending.into_iter().collect();
         session.stop_waiting(&ids);
     }
 }
 
-/// Takes over the parked stream a `Last-Event-ID` names, replaying what came after it.
+/// Takes over the stream a `Last-Event-ID` names, replaying what came after it. `None`
+/// when the id names no stream this session can still resume.
 pub async fn resume(
     session: Arc<HttpSession>,
     last_event_id: &str,
 ) -> Option<impl Stream<Item = Bytes> + Send + 'static> {
     let (no, seen) = last_event_id.split_once('-')?;
     let (no, seen): (u64, u64) = (no.parse().ok()?, seen.parse().ok()?);
-    let takeover = session.unpark(no)?;
+    let takeover = session.takeover(no)?;
     let (tx, rx) = oneshot::channel();
-    takeover.send(tx).await.ok()?;
-    let parked = rx.await.ok()?;
+    // A stream whose writer is stuck on a full socket answers only once the write ends.
+    let parked = tokio::time::timeout(TAKEOVER_WAIT, async {
+        takeover.send(tx).await.ok()?;
+        rx.await.ok()
+    })
+    .await
+    .ok()??;
     let stream = ResponseStream::resumed(session, parked);
     let replay: Vec<Bytes> = stream
         .sent

@@ -28,6 +28,9 @@ const BACKLOG: usize = 256;
 /// Messages queued for one response stream before the pump waits for the agent to read.
 const STREAM_QUEUE: usize = 64;
 
+/// Asks a response stream to hand its state over to a reconnecting `GET`.
+pub type Takeover = mpsc::Sender<tokio::sync::oneshot::Sender<super::resume::Parked>>;
+
 /// Who a session belongs to: every request on it must come from the same identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owner {
@@ -50,8 +53,9 @@ pub struct HttpSession {
     ended: Mutex<Option<String>>,
     /// Numbers response streams (event ids are `<stream>-<seq>`).
     streams: std::sync::atomic::AtomicU64,
-    /// Response streams whose agent went away, waiting for a `Last-Event-ID` reconnect.
-    parked: Mutex<HashMap<u64, mpsc::Sender<tokio::sync::oneshot::Sender<super::resume::Parked>>>>,
+    /// Response streams a `Last-Event-ID` reconnect can take over: open ones and parked
+    /// ones whose agent went away.
+    resumable: Mutex<HashMap<u64, Takeover>>,
 }
 
 #[derive(Default)]
@@ -101,7 +105,7 @@ impl HttpSession {
             pump: Mutex::new(None),
             ended: Mutex::new(None),
             streams: std::sync::atomic::AtomicU64::new(1),
-            parked: Mutex::new(HashMap::new()),
+            resumable: Mutex::new(HashMap::new()),
         });
         // The pump holds a weak reference: dropping the session from the table (DELETE,
         // idle expiry) must free it even while the upstream is still connected.
@@ -141,21 +145,20 @@ impl HttpSession {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Registers a parked response stream (see [`super::resume`]).
-    pub fn park(
-        &self,
-        no: u64,
-        takeover: mpsc::Sender<tokio::sync::oneshot::Sender<super::resume::Parked>>,
-    ) {
-        lock(&self.parked).insert(no, takeover);
+    /// Registers a response stream a reconnect may take over (see [`super::resume`]).
+    pub fn register_stream(&self, no: u64, takeover: Takeover) {
+        lock(&self.resumable).insert(no, takeover);
     }
 
-    /// Removes a parked stream; its takeover handle, if it was there.
-    pub fn unpark(
-        &self,
-        no: u64,
-    ) -> Option<mpsc::Sender<tokio::sync::oneshot::Sender<super::resume::Parked>>> {
-        lock(&self.parked).remove(&no)
+    /// Forgets a response stream that finished or was given up.
+    pub fn forget_stream(&self, no: u64) {
+        lock(&self.resumable).remove(&no);
+    }
+
+    /// The handle that takes over stream `no`, whether its agent is still reading it or it
+    /// is parked.
+    pub fn takeover(&self, no: u64) -> Option<Takeover> {
+        lock(&self.resumable).get(&no).cloned()
     }
 
     /// Why the upstream session ended, if it did.
@@ -172,7 +175,7 @@ impl HttpSession {
         let routes = lock(&self.routes);
         let streams_open = routes.waiting.values().any(|tx| !tx.is_closed())
             || routes.stream.as_ref().is_some_and(|tx| !tx.is_closed())
-            || !lock(&self.parked).is_empty();
+            || !lock(&self.resumable).is_empty();
         !streams_open && lock(&self.last_active).elapsed() > limit
     }
 
