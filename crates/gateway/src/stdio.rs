@@ -73,6 +73,7 @@ where
         to_server,
         mut from_server,
         mut ended,
+        server_stream: _,
     } = upstream.conn;
     let (to_agent, agent_rx) = mpsc::channel::<Bytes>(QUEUE);
     let agent_writer = tokio::spawn(child::write_lines(agent_rx, agent_out));

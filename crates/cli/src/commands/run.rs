@@ -11,7 +11,7 @@ use toolgate_audit::{ArgsMode, AuditKey, AuditLog, AuditOptions, FsyncPolicy, Si
 use toolgate_gateway::approvals::{ApprovalQueue, Approver, system_clock};
 use toolgate_gateway::sessions::{SessionFactory, new_session_id};
 use toolgate_gateway::stdio::{self, StdioOptions};
-use toolgate_gateway::upstream::UpstreamSpec;
+use toolgate_gateway::upstream::{Unsolicited, UpstreamSpec};
 use toolgate_gateway::{FailMode, PolicyHandle, SessionInfo};
 use toolgate_state::{StoreOptions, SystemClock, open_store_with_options};
 
@@ -287,7 +287,7 @@ async fn serve_stdio(args: &Args, shared: &Shared, upstream: UpstreamSpec) -> i3
     };
     tracing::info!(identity = %session.identity, session = %session.session_id, "stdio session");
     let interceptor = Arc::new(shared.factory.interceptor(session, "stdio"));
-    let result = match upstream.connect().await {
+    let result = match upstream.connect(Unsolicited::AtOnce).await {
         Ok((conn, pid)) => {
             stdio::run(
                 interceptor,

@@ -39,7 +39,7 @@ pub use session::Owner;
 use crate::identity::{Authenticator, protected_resource_metadata, settings_from_policy};
 use crate::intercept::{ClientSink, Held, SessionInfo};
 use crate::sessions::{SessionFactory, new_session_id};
-use crate::upstream::UpstreamSpec;
+use crate::upstream::{Unsolicited, UpstreamSpec};
 use guard::refuse;
 use session::HttpSession;
 
@@ -272,7 +272,14 @@ impl HttpFront {
                 &format!("too many sessions (limit {})", self.opts.max_sessions),
             ));
         }
-        let (conn, _pid) = self.upstream.connect().await.map_err(|e| {
+        // A legacy agent's one stream is open from the start; a streamable one opens its
+        // GET stream when it wants the server's own messages (or never).
+        let unsolicited = if legacy {
+            Unsolicited::AtOnce
+        } else {
+            Unsolicited::WhenAgentListens
+        };
+        let (conn, _pid) = self.upstream.connect(unsolicited).await.map_err(|e| {
             tracing::error!(error = %e, "could not open an upstream session");
             refuse(
                 StatusCode::BAD_GATEWAY,

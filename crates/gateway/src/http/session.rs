@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 use toolgate_mcp::{Frame, Id};
 
 use crate::intercept::Interceptor;
-use crate::upstream::{UpstreamConn, UpstreamEnd};
+use crate::upstream::{ServerStream, UpstreamConn, UpstreamEnd};
 
 /// Messages waiting for a GET stream to open; past this the oldest are dropped.
 const BACKLOG: usize = 256;
@@ -53,6 +53,8 @@ pub struct HttpSession {
     ended: Mutex<Option<String>>,
     /// Numbers response streams (event ids are `<stream>-<seq>`).
     streams: std::sync::atomic::AtomicU64,
+    /// Opens the upstream's own stream of server messages once the agent opens one.
+    server_stream: ServerStream,
     /// Response streams a `Last-Event-ID` reconnect can take over: open ones and parked
     /// ones whose agent went away.
     resumable: Mutex<HashMap<u64, Takeover>>,
@@ -93,6 +95,7 @@ impl HttpSession {
             to_server,
             mut from_server,
             ended,
+            server_stream,
         } = upstream;
         let session = Arc::new(HttpSession {
             id,
@@ -106,6 +109,7 @@ impl HttpSession {
             ended: Mutex::new(None),
             streams: std::sync::atomic::AtomicU64::new(1),
             resumable: Mutex::new(HashMap::new()),
+            server_stream,
         });
         // The pump holds a weak reference: dropping the session from the table (DELETE,
         // idle expiry) must free it even while the upstream is still connected.
@@ -218,6 +222,7 @@ impl HttpSession {
     /// Opens the session's standalone stream (GET, or the legacy `/sse`), replacing an
     /// older one, and hands it what waited for it.
     pub fn open_stream(&self) -> mpsc::Receiver<Bytes> {
+        self.server_stream.open();
         let (tx, rx) = mpsc::channel(STREAM_QUEUE.max(BACKLOG));
         let mut routes = lock(&self.routes);
         while let Some(b) = routes.backlog.pop_front() {

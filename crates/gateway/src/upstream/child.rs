@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::codec::FramedRead;
 use toolgate_mcp::LineCodec;
 
-use super::{FromServer, QUEUE, UpstreamConn, UpstreamEnd};
+use super::{FromServer, QUEUE, ServerStream, UpstreamConn, UpstreamEnd};
 use crate::error::GatewayError;
 use crate::line_safe::line_safe;
 
@@ -89,6 +89,7 @@ pub fn spawn(
             to_server,
             from_server,
             ended,
+            server_stream: ServerStream::default(),
         },
         pid,
     })

@@ -39,12 +39,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::HeaderMap;
 use reqwest::Url;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use toolgate_mcp::DEFAULT_MAX_MESSAGE_SIZE;
 
 use self::session::Streamable;
 use self::shared::Shared;
-use super::{QUEUE, UpstreamConn, UpstreamEnd, legacy};
+use super::{QUEUE, ServerStream, Unsolicited, UpstreamConn, UpstreamEnd, legacy};
 
 /// Which HTTP transport to speak.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -117,6 +117,7 @@ pub fn client_builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
 pub async fn connect(
     opts: HttpUpstreamOptions,
     client: reqwest::Client,
+    unsolicited: Unsolicited,
 ) -> Result<UpstreamConn, HttpUpstreamError> {
     let shown = shared::shown_url(&opts.url);
     match opts.url.scheme() {
@@ -134,14 +135,22 @@ pub async fn connect(
     let (to_server, to_rx) = mpsc::channel(QUEUE);
     let (from_tx, from_server) = mpsc::channel(QUEUE);
     let (ended_tx, ended) = oneshot::channel();
+    let (server_stream, agent_listens) = match unsolicited {
+        Unsolicited::AtOnce => (ServerStream::default(), None),
+        Unsolicited::WhenAgentListens => {
+            let (switch, listens) = ServerStream::deferred();
+            (switch, Some(listens))
+        }
+    };
     tokio::spawn(async move {
-        let end = drive(opts, client, to_rx, from_tx).await;
+        let end = drive(opts, client, to_rx, from_tx, agent_listens).await;
         let _ = ended_tx.send(end);
     });
     Ok(UpstreamConn {
         to_server,
         from_server,
         ended,
+        server_stream,
     })
 }
 
@@ -152,6 +161,7 @@ async fn drive(
     client: reqwest::Client,
     mut to_server: mpsc::Receiver<Bytes>,
     from_server: mpsc::Sender<super::FromServer>,
+    agent_listens: Option<watch::Receiver<bool>>,
 ) -> UpstreamEnd {
     let (events_tx, events) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared::new(
@@ -169,7 +179,15 @@ async fn drive(
             legacy::run(&shared, &mut to_server, VecDeque::new(), None).await
         }
         HttpProtocol::Auto | HttpProtocol::Streamable => {
-            match session::run(&shared, &mut to_server, events, opts.protocol).await {
+            match session::run(
+                &shared,
+                &mut to_server,
+                events,
+                opts.protocol,
+                agent_listens,
+            )
+            .await
+            {
                 Streamable::Ended(end) => end,
                 Streamable::Fallback { backlog, refused } => {
                     tracing::info!(

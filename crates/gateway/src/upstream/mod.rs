@@ -30,6 +30,40 @@ pub struct UpstreamConn {
     pub from_server: mpsc::Receiver<FromServer>,
     /// Resolves once, when the session with the server is over, saying why.
     pub ended: oneshot::Receiver<UpstreamEnd>,
+    /// Opens the server's stream of unsolicited messages when it was deferred.
+    pub server_stream: ServerStream,
+}
+
+/// When an HTTP upstream's stream of unsolicited server messages (its `GET` stream) opens.
+/// Other upstreams have one channel for everything and ignore this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsolicited {
+    /// As soon as the session is initialized: the agent has a stream for them from the start
+    /// (stdio, legacy HTTP+SSE).
+    AtOnce,
+    /// When the agent opens a stream of its own for them (streamable HTTP's `GET`), so an
+    /// idle session doesn't hold a second upstream connection (≈ 25 KiB) nobody reads.
+    WhenAgentListens,
+}
+
+/// The switch that opens a deferred server stream ([`Unsolicited::WhenAgentListens`]); a
+/// no-op for connections that opened theirs at once.
+#[derive(Debug, Clone, Default)]
+pub struct ServerStream(Option<std::sync::Arc<tokio::sync::watch::Sender<bool>>>);
+
+impl ServerStream {
+    /// A switch for a deferred stream, and what the connection waits on.
+    pub fn deferred() -> (ServerStream, tokio::sync::watch::Receiver<bool>) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        (ServerStream(Some(std::sync::Arc::new(tx))), rx)
+    }
+
+    /// The agent listens now: open the server's stream (once; later calls do nothing).
+    pub fn open(&self) {
+        if let Some(tx) = &self.0 {
+            tx.send_if_modified(|open| !std::mem::replace(open, true));
+        }
+    }
 }
 
 /// A message from the server.
@@ -88,7 +122,10 @@ pub enum UpstreamSpec {
 
 impl UpstreamSpec {
     /// Opens a new session with the server. For a child process, also its pid.
-    pub async fn connect(&self) -> Result<(UpstreamConn, Option<u32>), crate::GatewayError> {
+    pub async fn connect(
+        &self,
+        unsolicited: Unsolicited,
+    ) -> Result<(UpstreamConn, Option<u32>), crate::GatewayError> {
         match self {
             UpstreamSpec::Command {
                 command,
@@ -96,7 +133,7 @@ impl UpstreamSpec {
             } => child::spawn(command, *max_message_bytes).map(|c| (c.conn, c.pid)),
             UpstreamSpec::Shared(shared) => shared.lane().await.map(|conn| (conn, None)),
             UpstreamSpec::Http { options, client } => {
-                http::connect(options.clone(), client.clone())
+                http::connect(options.clone(), client.clone(), unsolicited)
                     .await
                     .map(|conn| (conn, None))
                     .map_err(|e| crate::GatewayError::Upstream(e.to_string()))
@@ -127,7 +164,7 @@ impl UpstreamSpec {
                     stateless: true,
                     ..options.clone()
                 };
-                http::connect(options, client.clone())
+                http::connect(options, client.clone(), Unsolicited::AtOnce)
                     .await
                     .map_err(|e| crate::GatewayError::Upstream(e.to_string()))
             }

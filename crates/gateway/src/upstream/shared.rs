@@ -27,7 +27,7 @@ use toolgate_mcp::splice::replace_member;
 use toolgate_mcp::wire::{INTERNAL_ERROR, best_effort_id, error_response};
 use toolgate_mcp::{Frame, Id};
 
-use super::{FromServer, QUEUE, UpstreamConn, UpstreamEnd, child};
+use super::{FromServer, QUEUE, ServerStream, UpstreamConn, UpstreamEnd, child};
 use crate::error::GatewayError;
 
 /// The revision the gateway asks the shared server for.
@@ -93,6 +93,7 @@ impl SharedChild {
             to_server,
             from_server,
             ended,
+            server_stream: ServerStream::default(),
         })
     }
 }

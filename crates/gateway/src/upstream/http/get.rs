@@ -1,7 +1,9 @@
 //! The GET stream: where a stateful streamable-HTTP server sends what it starts on its own
 //! (notifications, requests such as elicitation or sampling outside any tool call).
 //!
-//! It is opened once the session is initialized and kept open: on a disconnect it comes
+//! It is opened once the session is initialized — for an agent on streamable HTTP, once that
+//! agent opened its own GET stream: until then nobody would read what it carries, and an
+//! idle session would hold a second connection for nothing. Once open it is kept: on a disconnect it comes
 //! back after the server's `retry:` delay (or a backoff), with `Last-Event-ID` so the server
 //! can replay what we missed. A 405 means the server has no such stream, which is fine.
 //! Messages from it relate to no client request (`related: None`).
@@ -10,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
+use tokio::sync::watch;
 use toolgate_mcp::Frame;
 
 use super::shared::{Body, SESSION_EXPIRED, Shared, backoff, body_kind, describe, is_outage};
@@ -19,10 +22,19 @@ use crate::upstream::sse::SseParser;
 const RECONNECT_BASE: Duration = Duration::from_millis(500);
 const MIN_DELAY: Duration = Duration::from_millis(100);
 
-/// Listens until the connection ends or the server says it has no GET stream.
-pub(super) async fn run(shared: Arc<Shared>) {
+/// Listens until the connection ends or the server says it has no GET stream; with
+/// `agent_listens`, only once it turns true (and never if the agent never listens).
+pub(super) async fn run(shared: Arc<Shared>, agent_listens: Option<watch::Receiver<bool>>) {
+    let wait_then_listen = async {
+        if let Some(mut agent_listens) = agent_listens
+            && agent_listens.wait_for(|open| *open).await.is_err()
+        {
+            return;
+        }
+        listen(&shared).await;
+    };
     tokio::select! {
-        () = listen(&shared) => {}
+        () = wait_then_listen => {}
         () = shared.cancel.cancelled() => {}
     }
 }

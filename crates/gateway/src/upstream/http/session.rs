@@ -1,5 +1,6 @@
 //! The streamable-HTTP session driver: takes messages off `to_server`, starts one POST task
-//! per message, opens the GET stream once the session is initialized, and ends the session
+//! per message, opens the GET stream once the session is initialized (and, for an HTTP
+//! agent, once it opened its own GET stream), and ends the session
 //! (DELETE, or a clear failure) when the agent leaves or the server is gone.
 //!
 //! An `initialize` and the `notifications/initialized` after it hold back what follows until
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::Method;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use super::HttpProtocol;
@@ -53,6 +54,10 @@ struct Driver<'a> {
     held: Option<Bytes>,
     first: bool,
     listening: bool,
+    /// `Some` while the GET stream waits for the agent to listen (see [`Unsolicited`]).
+    ///
+    /// [`Unsolicited`]: crate::upstream::Unsolicited
+    agent_listens: Option<watch::Receiver<bool>>,
 }
 
 /// Runs the session until the agent leaves, the server is gone, or the server turns out to
@@ -62,6 +67,7 @@ pub(super) async fn run(
     to_server: &mut mpsc::Receiver<Bytes>,
     mut events: mpsc::UnboundedReceiver<DriverEvent>,
     protocol: HttpProtocol,
+    agent_listens: Option<watch::Receiver<bool>>,
 ) -> Streamable {
     let mut driver = Driver {
         shared,
@@ -72,6 +78,7 @@ pub(super) async fn run(
         held: None,
         first: true,
         listening: false,
+        agent_listens,
     };
     let stop = loop {
         while driver.gate.is_none()
@@ -135,11 +142,13 @@ impl Driver<'_> {
         );
     }
 
-    /// Opens the GET stream, once, for a stateful session.
+    /// Opens the GET stream, once, for a stateful session (when the agent listens, if that
+    /// was asked for).
     fn listen(&mut self) {
         if !self.listening && !self.shared.stateless {
             self.listening = true;
-            self.tasks.spawn(get::run(Arc::clone(self.shared)));
+            self.tasks
+                .spawn(get::run(Arc::clone(self.shared), self.agent_listens.take()));
         }
     }
 

@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 use toolgate_mcp::Frame;
 
 use super::{HttpUpstreamOptions, client_builder, connect};
-use crate::upstream::{FromServer, UpstreamConn, UpstreamEnd};
+use crate::upstream::{FromServer, Unsolicited, UpstreamConn, UpstreamEnd};
 
 /// One request the server saw.
 #[derive(Debug, Clone)]
@@ -201,13 +201,22 @@ pub(super) fn call(id: i64, tool: &str) -> Bytes {
 
 /// Connects to `server` with default options changed by `tweak`.
 pub(super) async fn start(url: &Url, tweak: impl FnOnce(&mut HttpUpstreamOptions)) -> UpstreamConn {
+    start_with(url, tweak, Unsolicited::AtOnce).await
+}
+
+/// [`start`], saying when the GET stream may open.
+pub(super) async fn start_with(
+    url: &Url,
+    tweak: impl FnOnce(&mut HttpUpstreamOptions),
+    unsolicited: Unsolicited,
+) -> UpstreamConn {
     let mut opts = HttpUpstreamOptions::new(url.clone());
     opts.connect_timeout = Duration::from_secs(2);
     opts.headers
         .insert("authorization", "Bearer operator-secret".parse().unwrap());
     tweak(&mut opts);
     let client = client_builder(opts.connect_timeout).build().unwrap();
-    connect(opts, client).await.unwrap()
+    connect(opts, client, unsolicited).await.unwrap()
 }
 
 pub(super) async fn send(conn: &UpstreamConn, message: impl Into<Bytes>) {
@@ -241,6 +250,7 @@ pub(super) async fn close(conn: UpstreamConn) -> UpstreamEnd {
         to_server,
         mut from_server,
         ended,
+        ..
     } = conn;
     drop(to_server);
     end_of(&mut from_server, ended).await

@@ -286,6 +286,7 @@ async fn a_404_with_a_session_ends_the_connection() {
         to_server,
         mut from_server,
         ended,
+        ..
     } = conn;
     let end = end_of(&mut from_server, ended).await;
     assert_eq!(

@@ -12,10 +12,46 @@ use toolgate_mcp::Id;
 use super::HttpProtocol;
 use super::test_server::{
     INIT, INITIALIZED, call, close, end_of, event, init_result, json, next, result, send, serve,
-    sse_channel, start, status, value, with_header,
+    sse_channel, start, start_with, status, value, with_header,
 };
 use super::tests::{basics, initialize};
-use crate::upstream::{UpstreamConn, UpstreamEnd};
+use crate::upstream::{Unsolicited, UpstreamConn, UpstreamEnd};
+
+/// An HTTP agent that never opens its own GET stream gets no upstream GET stream either (an
+/// idle session held a second connection for nothing); opening the switch opens it, once.
+#[tokio::test]
+async fn a_deferred_get_stream_opens_when_the_agent_listens() {
+    let server = serve(|r| async move {
+        basics(&r).unwrap_or_else(|| {
+            json(result(&r.rpc()["id"], json!({"content": [], "isError": false})).to_string())
+        })
+    })
+    .await;
+    let mut conn = start_with(&server.url, |_| {}, Unsolicited::WhenAgentListens).await;
+    initialize(&mut conn).await;
+    send(&conn, call(1, "echo")).await;
+    assert_eq!(next(&mut conn).await.related, Some(Id::from(1)));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        server.of_method(Method::GET).is_empty(),
+        "GET before the agent listened"
+    );
+
+    conn.server_stream.open();
+    conn.server_stream.open();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while server.of_method(Method::GET).is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no GET after open()"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The basics answer 405 (no GET stream): the transport takes that as final.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(server.of_method(Method::GET).len(), 1);
+    assert_eq!(close(conn).await, UpstreamEnd::Closed { exit_code: None });
+}
 
 #[tokio::test]
 async fn the_get_stream_carries_server_messages_unrelated() {
@@ -85,6 +121,7 @@ async fn closing_answers_requests_still_in_flight() {
         to_server,
         mut from_server,
         ended,
+        ..
     } = conn;
     drop(to_server);
     let answer = from_server.recv().await.unwrap();
@@ -124,6 +161,7 @@ async fn leaving_during_a_pending_initialize_answers_it_and_the_queued_requests(
         to_server,
         mut from_server,
         ended,
+        ..
     } = conn;
     drop(to_server);
     let mut answered = Vec::new();
@@ -160,6 +198,7 @@ async fn an_unreachable_server_ends_the_connection() {
         to_server,
         mut from_server,
         ended,
+        ..
     } = conn;
     match end_of(&mut from_server, ended).await {
         UpstreamEnd::Failed { message, .. } => {
@@ -249,6 +288,7 @@ async fn a_legacy_endpoint_on_another_origin_is_refused() {
         to_server,
         mut from_server,
         ended,
+        ..
     } = conn;
     assert!(matches!(
         end_of(&mut from_server, ended).await,
