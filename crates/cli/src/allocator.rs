@@ -2,7 +2,7 @@
 //!
 //! The HTTP front's profile had a fifth of its CPU in glibc `malloc`/`free` (arenas shared
 //! by the worker threads); with mimalloc the gateway's CPU per call at 64 HTTP sessions fell
-//! by about a fifth (docs/benchmarks.md, "Latest run"). mimalloc commits its arenas eagerly by
+//! by about a fifth (docs/benchmarks.md, "Latest full run"). mimalloc commits its arenas eagerly by
 //! default, which cost ≈ 6 MiB of idle RSS and doubled the memory per idle session, so
 //! [`configure`] turns that off before anything much is allocated.
 

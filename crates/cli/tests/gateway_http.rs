@@ -523,30 +523,38 @@ async fn sessions_sharing_one_server_keep_their_ids_and_progress_apart() {
     );
 }
 
-/// Streamable HTTP resumability: the agent's connection drops mid-answer; a `GET` with
-/// `Last-Event-ID` replays what it missed and delivers the answer that came meanwhile.
-/// Regression: the `GET` often arrived before the server had noticed the drop (it only does
-/// when a later write fails), found no parked stream and got a standalone stream that never
-/// ended — CI hung on this test for 75 minutes.
-#[tokio::test]
-async fn a_dropped_response_stream_resumes_with_last_event_id() {
-    use futures::StreamExt;
-    let s = start(ALLOW_ALL, &[]);
+/// One agent session and a raw HTTP client for the resumability tests. The client gives up
+/// after 30 s: a stream that never ends must fail the test, not hang it.
+async fn resumable_session(s: &Started) -> (String, String, reqwest::Client) {
     let url = s.gateway.mcp_url();
     let client = HttpClient::connect(&url).await.unwrap();
     let session = client.session_id().unwrap();
-    // A stream that never ends must fail the test, not hang it.
     let http = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(30))
         .build()
         .unwrap();
-    let call = json!({"jsonrpc": "2.0", "id": 77, "method": "tools/call", "params": {
+    (url, session, http)
+}
+
+/// POSTs a `slow` call (600 ms, three progress steps) and reads its SSE answer up to the
+/// first event; returns the rest of the body and the first event's id.
+async fn slow_call_first_event(
+    http: &reqwest::Client,
+    url: &str,
+    session: &str,
+    id: i64,
+) -> (
+    impl futures::Stream<Item = reqwest::Result<impl AsRef<[u8]>>>,
+    String,
+) {
+    use futures::StreamExt;
+    let call = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {
         "name": "slow", "arguments": {"ms": 600, "steps": 3}, "_meta": {"progressToken": "p"}}});
     let resp = http
-        .post(&url)
+        .post(url)
         .header("content-type", "application/json")
         .header("accept", "application/json, text/event-stream")
-        .header("mcp-session-id", &session)
+        .header("mcp-session-id", session)
         .body(call.to_string())
         .send()
         .await
@@ -557,27 +565,36 @@ async fn a_dropped_response_stream_resumes_with_last_event_id() {
             .unwrap()
             .starts_with("text/event-stream")
     );
-    // Read the first event (a progress notification), then hang up.
-    let mut body = resp.bytes_stream();
+    let mut body = Box::pin(resp.bytes_stream());
     let mut seen = String::new();
     while !seen.contains("\n\n") {
         seen.push_str(&String::from_utf8_lossy(
             &body.next().await.unwrap().unwrap(),
         ));
     }
-    drop(body);
-    let last_id = seen
+    assert!(seen.contains("notifications/progress"), "{seen}");
+    let first_id = seen
         .lines()
         .find_map(|l| l.strip_prefix("id: "))
         .expect("events carry ids")
         .to_owned();
-    assert!(seen.contains("notifications/progress"), "{seen}");
+    (body, first_id)
+}
 
+/// `GET` with `Last-Event-ID`: the answer to call `id` must be on the new stream; returns how
+/// many progress notifications came with it.
+async fn resume_expecting_answer(
+    http: &reqwest::Client,
+    url: &str,
+    session: &str,
+    last_event_id: &str,
+    id: i64,
+) -> usize {
     let resumed = http
-        .get(&url)
+        .get(url)
         .header("accept", "text/event-stream")
-        .header("mcp-session-id", &session)
-        .header("last-event-id", &last_id)
+        .header("mcp-session-id", session)
+        .header("last-event-id", last_event_id)
         .send()
         .await
         .unwrap()
@@ -591,17 +608,29 @@ async fn a_dropped_response_stream_resumes_with_last_event_id() {
         .collect();
     let answer = messages
         .iter()
-        .find(|m| m["id"] == json!(77))
+        .find(|m| m["id"] == json!(id))
         .unwrap_or_else(|| panic!("{resumed}"));
     assert_eq!(answer["result"]["isError"], json!(false), "{answer}");
-    let progress = messages
+    messages
         .iter()
         .filter(|m| m["method"] == "notifications/progress")
-        .count();
-    assert_eq!(
-        progress, 2,
-        "the first of three was already seen: {resumed}"
-    );
+        .count()
+}
+
+/// Streamable HTTP resumability: the agent's connection drops mid-answer; a `GET` with
+/// `Last-Event-ID` replays what it missed and delivers the answer that came meanwhile.
+/// Regression: the `GET` often arrived before the server had noticed the drop (it only does
+/// when a later write fails), found no parked stream and got a standalone stream that never
+/// ended — CI hung on this test for 75 minutes.
+#[tokio::test]
+async fn a_dropped_response_stream_resumes_with_last_event_id() {
+    let s = start(ALLOW_ALL, &[]);
+    let (url, session, http) = resumable_session(&s).await;
+    // Read the first event (a progress notification), then hang up.
+    let (body, last_id) = slow_call_first_event(&http, &url, &session, 77).await;
+    drop(body);
+    let progress = resume_expecting_answer(&http, &url, &session, &last_id, 77).await;
+    assert_eq!(progress, 2, "the first of three was already seen");
 }
 
 /// A reconnect takes the stream over even while the old connection is still open: the old
@@ -611,71 +640,27 @@ async fn a_dropped_response_stream_resumes_with_last_event_id() {
 async fn last_event_id_takes_over_a_stream_whose_connection_is_still_open() {
     use futures::StreamExt;
     let s = start(ALLOW_ALL, &[]);
-    let url = s.gateway.mcp_url();
-    let client = HttpClient::connect(&url).await.unwrap();
-    let session = client.session_id().unwrap();
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let call = json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {
-        "name": "slow", "arguments": {"ms": 600, "steps": 3}, "_meta": {"progressToken": "q"}}});
-    let resp = http
-        .post(&url)
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-session-id", &session)
-        .body(call.to_string())
-        .send()
-        .await
-        .unwrap();
-    let mut old = resp.bytes_stream();
-    let mut seen = String::new();
-    while !seen.contains("\n\n") {
-        seen.push_str(&String::from_utf8_lossy(
-            &old.next().await.unwrap().unwrap(),
-        ));
-    }
-    let first_id = seen
-        .lines()
-        .find_map(|l| l.strip_prefix("id: "))
-        .expect("events carry ids")
-        .to_owned();
+    let (url, session, http) = resumable_session(&s).await;
+    let (old, first_id) = slow_call_first_event(&http, &url, &session, 5).await;
     // Resume from before the first event: it is replayed too.
     let (no, _) = first_id.split_once('-').unwrap();
-    let resumed = http
-        .get(&url)
-        .header("accept", "text/event-stream")
-        .header("mcp-session-id", &session)
-        .header("last-event-id", format!("{no}-0"))
-        .send()
-        .await
-        .unwrap();
-    let mut rest_of_old = String::new();
-    while let Some(chunk) = old.next().await {
-        rest_of_old.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-    }
+    let from_start = format!("{no}-0");
+    let resumed = resume_expecting_answer(&http, &url, &session, &from_start, 5);
+    let rest_of_old = async {
+        let mut rest = String::new();
+        let mut old = Box::pin(old);
+        while let Some(chunk) = old.next().await {
+            rest.push_str(&String::from_utf8_lossy(chunk.unwrap().as_ref()));
+        }
+        rest
+    };
+    let (progress, rest_of_old) = tokio::join!(resumed, rest_of_old);
     assert!(
         !rest_of_old.contains("\"result\""),
         "the answer went to the old connection: {rest_of_old}"
     );
-    let resumed = resumed.text().await.unwrap();
-    let messages: Vec<serde_json::Value> = resumed
-        .lines()
-        .filter_map(|l| l.strip_prefix("data: "))
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect();
-    let answer = messages
-        .iter()
-        .find(|m| m["id"] == json!(5))
-        .unwrap_or_else(|| panic!("{resumed}"));
-    assert_eq!(answer["result"]["isError"], json!(false), "{answer}");
-    let progress = messages
-        .iter()
-        .filter(|m| m["method"] == "notifications/progress")
-        .count();
     assert_eq!(
         progress, 3,
-        "every progress event after id 0 is on the new stream: {resumed}"
+        "every progress event after id 0 is on the new stream"
     );
 }
