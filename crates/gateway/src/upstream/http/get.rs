@@ -3,9 +3,9 @@
 //!
 //! It is opened once the session is initialized — for an agent on streamable HTTP, once that
 //! agent opened its own GET stream: until then nobody would read what it carries, and an
-//! idle session would hold a second connection for nothing. Once open it is kept: on a disconnect it comes
-//! back after the server's `retry:` delay (or a backoff), with `Last-Event-ID` so the server
-//! can replay what we missed. A 405 means the server has no such stream, which is fine.
+//! idle session would hold a second connection for nothing. Once open it is kept: on a
+//! disconnect it comes back after the server's `retry:` delay (or a backoff), with
+//! `Last-Event-ID` so the server can replay what we missed. A 405 means the server has no such stream, which is fine.
 //! Messages from it relate to no client request (`related: None`).
 
 use std::sync::Arc;
