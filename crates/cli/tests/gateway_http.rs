@@ -664,3 +664,18 @@ async fn last_event_id_takes_over_a_stream_whose_connection_is_still_open() {
         "every progress event after id 0 is on the new stream"
     );
 }
+
+/// The stream ended normally while the agent was not reading (its last events went into a
+/// connection it had lost — a write succeeds until the peer's reset comes back): a reconnect
+/// with `Last-Event-ID` still gets the rest, answer included, and its stream ends.
+#[tokio::test]
+async fn a_stream_that_finished_while_its_agent_was_away_is_replayed() {
+    let s = start(ALLOW_ALL, &[]);
+    let (url, session, http) = resumable_session(&s).await;
+    let (old, first_id) = slow_call_first_event(&http, &url, &session, 9).await;
+    // The call takes 600 ms; by now the server has written everything to the old connection.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let progress = resume_expecting_answer(&http, &url, &session, &first_id, 9).await;
+    assert_eq!(progress, 2, "the first of three was already seen");
+    drop(old);
+}

@@ -12,10 +12,16 @@
 //! stalls on a reader who left) and remembers the recent events. A parked stream nobody
 //! resumes is given up after [`PARK_FOR`]; answers still owed then go to the session's
 //! standalone stream like any other message.
+//!
+//! A stream that ended normally may still have lost its last events: a write to a connection
+//! the agent already lost succeeds until the peer's reset comes back (or, on a real network,
+//! until TCP gives up). So the tail of what finished streams sent is kept for a short while
+//! ([`FinishedStreams`]: a few streams, [`FINISHED_BYTES`] and [`FINISHED_FOR`] at most) and
+//! a `Last-Event-ID` naming one replays it and ends.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::Stream;
@@ -32,6 +38,12 @@ pub const PARK_FOR: Duration = Duration::from_secs(120);
 const TAKEOVER_WAIT: Duration = Duration::from_secs(10);
 /// Events remembered per stream for replay.
 const REMEMBER: usize = 256;
+/// How long the events of a finished stream are kept for a late reconnect.
+pub const FINISHED_FOR: Duration = Duration::from_secs(30);
+/// Bytes of finished streams' events a session keeps (the newest first: the answer is last).
+pub const FINISHED_BYTES: usize = 64 * 1024;
+/// Finished streams a session keeps.
+const FINISHED_KEEP: usize = 4;
 
 type TakeoverRequests = mpsc::Receiver<oneshot::Sender<Parked>>;
 
@@ -189,7 +201,8 @@ impl Drop for ResponseStream {
         // Handed over: the stream lives on under the same number elsewhere.
         let Some(rx) = self.rx.take() else { return };
         if self.pending.is_empty() {
-            self.session.forget_stream(self.no);
+            self.session
+                .stream_finished(self.no, std::mem::take(&mut self.sent));
             return;
         }
         // The agent went away before its answers: keep them for a reconnect.
@@ -243,15 +256,22 @@ async fn keep(session: std::sync::Weak<HttpSession>, mut parked: Parked) {
     }
 }
 
-/// Takes over the stream a `Last-Event-ID` names, replaying what came after it. `None`
-/// when the id names no stream this session can still resume.
+/// Takes over the stream a `Last-Event-ID` names, replaying what came after it (for a
+/// finished stream: only that). `None` when the id names no stream this session can still
+/// resume.
 pub async fn resume(
     session: Arc<HttpSession>,
     last_event_id: &str,
-) -> Option<impl Stream<Item = Bytes> + Send + 'static> {
+) -> Option<futures::stream::BoxStream<'static, Bytes>> {
     let (no, seen) = last_event_id.split_once('-')?;
     let (no, seen): (u64, u64) = (no.parse().ok()?, seen.parse().ok()?);
-    let takeover = session.takeover(no)?;
+    let Some(takeover) = session.takeover(no) else {
+        let replay = session.finished_events_after(no, seen)?;
+        let events = replay
+            .into_iter()
+            .map(move |(seq, m)| sse::message_event_with_id(&format!("{no}-{seq}"), m));
+        return Some(Box::pin(futures::stream::iter(events)));
+    };
     let (tx, rx) = oneshot::channel();
     // A stream whose writer is stuck on a full socket answers only once the write ends.
     let parked = tokio::time::timeout(TAKEOVER_WAIT, async {
@@ -267,5 +287,115 @@ pub async fn resume(
         .filter(|(seq, _)| *seq > seen)
         .map(|(seq, m)| sse::message_event_with_id(&format!("{no}-{seq}"), m.clone()))
         .collect();
-    Some(stream.stream(replay))
+    Some(Box::pin(stream.stream(replay)))
+}
+
+/// The tails of a session's finished response streams (see the module docs).
+#[derive(Default)]
+pub struct FinishedStreams {
+    streams: VecDeque<Finished>,
+    bytes: usize,
+}
+
+struct Finished {
+    no: u64,
+    at: Instant,
+    bytes: usize,
+    events: VecDeque<(u64, Bytes)>,
+}
+
+impl FinishedStreams {
+    /// Keeps what stream `no` sent, its newest events within the byte budget, evicting the
+    /// oldest streams to make room.
+    pub fn add(&mut self, no: u64, mut events: VecDeque<(u64, Bytes)>, now: Instant) {
+        let mut bytes: usize = events.iter().map(|(_, m)| m.len()).sum();
+        while bytes > FINISHED_BYTES {
+            let Some((_, m)) = events.pop_front() else {
+                break;
+            };
+            bytes -= m.len();
+        }
+        self.prune(now);
+        if events.is_empty() {
+            return;
+        }
+        while self.streams.len() >= FINISHED_KEEP || self.bytes + bytes > FINISHED_BYTES {
+            let Some(old) = self.streams.pop_front() else {
+                break;
+            };
+            self.bytes -= old.bytes;
+        }
+        self.bytes += bytes;
+        self.streams.push_back(Finished {
+            no,
+            at: now,
+            bytes,
+            events,
+        });
+    }
+
+    /// Forgets streams that finished more than [`FINISHED_FOR`] ago.
+    pub fn prune(&mut self, now: Instant) {
+        while let Some(old) = self
+            .streams
+            .front()
+            .filter(|f| now.duration_since(f.at) > FINISHED_FOR)
+        {
+            self.bytes -= old.bytes;
+            self.streams.pop_front();
+        }
+    }
+
+    /// The events stream `no` sent after `seen`, if it is still kept.
+    pub fn events_after(&mut self, no: u64, seen: u64, now: Instant) -> Option<Vec<(u64, Bytes)>> {
+        self.prune(now);
+        let finished = self.streams.iter().find(|f| f.no == no)?;
+        Some(
+            finished
+                .events
+                .iter()
+                .filter(|(seq, _)| *seq > seen)
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::time::{Duration, Instant};
+
+    use bytes::Bytes;
+
+    use super::{FINISHED_BYTES, FINISHED_FOR, FinishedStreams};
+
+    fn events(sizes: &[usize]) -> VecDeque<(u64, Bytes)> {
+        (1..)
+            .zip(sizes)
+            .map(|(seq, &n)| (seq, Bytes::from(vec![b'x'; n])))
+            .collect()
+    }
+
+    #[test]
+    fn finished_streams_keep_the_newest_events_within_budget_and_time() {
+        let t0 = Instant::now();
+        let mut kept = FinishedStreams::default();
+        // Over budget on its own: the oldest events go, the last (the answer) stays.
+        kept.add(1, events(&[FINISHED_BYTES, 10, 20]), t0);
+        let seqs =
+            |v: Option<Vec<(u64, Bytes)>>| v.map(|v| v.iter().map(|e| e.0).collect::<Vec<_>>());
+        assert_eq!(seqs(kept.events_after(1, 0, t0)), Some(vec![2, 3]));
+        assert_eq!(seqs(kept.events_after(1, 2, t0)), Some(vec![3]));
+        // A later stream that needs the room evicts the older one.
+        kept.add(2, events(&[FINISHED_BYTES - 5]), t0);
+        assert_eq!(seqs(kept.events_after(1, 0, t0)), None);
+        assert_eq!(seqs(kept.events_after(2, 0, t0)), Some(vec![1]));
+        // Past FINISHED_FOR, nothing is replayed.
+        let later = t0 + FINISHED_FOR + Duration::from_secs(1);
+        assert_eq!(seqs(kept.events_after(2, 0, later)), None);
+        // A stream with nothing that fits is not kept at all.
+        kept.add(3, events(&[FINISHED_BYTES + 1]), later);
+        assert_eq!(seqs(kept.events_after(3, 0, later)), None);
+    }
 }

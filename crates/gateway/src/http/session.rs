@@ -58,6 +58,8 @@ pub struct HttpSession {
     /// Response streams a `Last-Event-ID` reconnect can take over: open ones and parked
     /// ones whose agent went away.
     resumable: Mutex<HashMap<u64, Takeover>>,
+    /// What recently finished response streams sent, for a reconnect after their end.
+    finished: Mutex<super::resume::FinishedStreams>,
 }
 
 #[derive(Default)]
@@ -109,6 +111,7 @@ impl HttpSession {
             ended: Mutex::new(None),
             streams: std::sync::atomic::AtomicU64::new(1),
             resumable: Mutex::new(HashMap::new()),
+            finished: Mutex::new(super::resume::FinishedStreams::default()),
             server_stream,
         });
         // The pump holds a weak reference: dropping the session from the table (DELETE,
@@ -154,9 +157,21 @@ impl HttpSession {
         lock(&self.resumable).insert(no, takeover);
     }
 
-    /// Forgets a response stream that finished or was given up.
+    /// Forgets a response stream that was given up.
     pub fn forget_stream(&self, no: u64) {
         lock(&self.resumable).remove(&no);
+    }
+
+    /// A response stream ended with every answer sent: keep the tail of what it sent for a
+    /// while, in case the agent lost it (see [`super::resume`]).
+    pub fn stream_finished(&self, no: u64, sent: VecDeque<(u64, Bytes)>) {
+        self.forget_stream(no);
+        lock(&self.finished).add(no, sent, Instant::now());
+    }
+
+    /// What finished stream `no` sent after event `seen`, while it is kept.
+    pub fn finished_events_after(&self, no: u64, seen: u64) -> Option<Vec<(u64, Bytes)>> {
+        lock(&self.finished).events_after(no, seen, Instant::now())
     }
 
     /// The handle that takes over stream `no`, whether its agent is still reading it or it
@@ -176,6 +191,8 @@ impl HttpSession {
 
     /// Idle for longer than `limit`, with no stream open.
     pub fn idle_for(&self, limit: Duration) -> bool {
+        // Called periodically for every session: a good time to let old replays go.
+        lock(&self.finished).prune(Instant::now());
         let routes = lock(&self.routes);
         let streams_open = routes.waiting.values().any(|tx| !tx.is_closed())
             || routes.stream.as_ref().is_some_and(|tx| !tx.is_closed())
