@@ -168,6 +168,16 @@ fn yaml(entries: &[Entry<'_>], skipped: &[Skipped]) -> String {
         quoted(&format!("Scaffold for {} tools", entries.len()))
     );
     let _ = writeln!(out, "default: deny");
+    if entries
+        .iter()
+        .any(|e| e.class.recommended.action == RuleAction::Approve)
+    {
+        let _ = writeln!(
+            out,
+            "# Who answers `approve` rules (never the caller): name them, and give them API keys in `identities`."
+        );
+        let _ = writeln!(out, "approvers: [\"group:approvers\"]");
+    }
     if entries.is_empty() {
         let _ = writeln!(out, "tools: {{}}");
         return out;

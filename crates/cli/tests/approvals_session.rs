@@ -1,4 +1,5 @@
-//! `action: approve` answered in the agent's own session (issue 7): the gateway asks the
+//! `action: approve` with `approval: {via: session}`, answered in the agent's own session (the
+//! operator trusts that client application to show it to a person): the gateway asks the
 //! person at the client with an `elicitation/create` while it holds the call, and the call
 //! runs only on an explicit approval, once per approval.
 
@@ -21,7 +22,7 @@ tools:
       - name: echo needs a human
         action: approve
         reason: Echoes are sensitive today
-        approval: {timeout: 2}
+        approval: {timeout: 2, via: session}
   add:
     rules:
       - {action: allow}
@@ -149,7 +150,7 @@ async fn a_client_that_cannot_be_asked_is_refused_without_a_queue() {
     let resp = g.client.call_tool("echo", json!({"text": "hi"})).await;
     assert_eq!(kind(&resp), "approval_denied", "{resp}");
     assert!(
-        resp.to_string().contains("no elicitation capability"),
+        resp.to_string().contains("declared no form elicitation"),
         "{resp}"
     );
     assert_eq!(calls_upstream(&g.log), 0);

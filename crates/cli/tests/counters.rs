@@ -324,8 +324,11 @@ async fn redis_outage_with_fail_open_allows_uncounted_and_says_so() {
     assert!(stderr.contains("allowed uncounted"), "{stderr}");
 }
 
+/// A call toolgate gives up on is treated like a cancelled one: the server is told, and the
+/// counters stay spent, since a server may run it anyway. (Refunding let 5 calls × 100 run
+/// against a cap of 100.)
 #[tokio::test]
-async fn a_call_past_its_timeout_is_abandoned_refunded_and_its_late_answer_dropped() {
+async fn a_call_past_its_timeout_is_cancelled_upstream_and_keeps_its_counters() {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("p.yaml");
     std::fs::write(
@@ -350,9 +353,27 @@ async fn a_call_past_its_timeout_is_abandoned_refunded_and_its_late_answer_dropp
             .contains("within 1s"),
         "{r}"
     );
-    // The refund lets the single allowed call happen again.
+    // The server was told to stop: the cancellation names the abandoned call.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let cancelled = loop {
+        let seen = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(line) = seen.lines().find(|l| l.contains("notifications/cancelled")) {
+            break line.to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never got notifications/cancelled:\n{seen}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let call_id = r["id"].to_string();
+    assert!(
+        cancelled.contains(&format!("\"requestId\":{call_id}")),
+        "{cancelled} (call id {call_id})"
+    );
+    // The counters stay spent: the one allowed call was used.
     let again = g.call_tool("slow", json!({"ms": 10})).await;
-    assert_eq!(again["result"]["isError"], json!(false), "{again}");
+    assert_eq!(kind(&again), "rate_limited", "{again}");
     // The first call's late answer never reaches the agent.
     tokio::time::sleep(Duration::from_millis(1800)).await;
     let stray = g.recv_timeout(Duration::from_millis(300)).await;

@@ -16,7 +16,6 @@ pub mod identity;
 pub mod intercept;
 pub mod line_safe;
 pub mod numbers;
-pub mod permit;
 pub mod pins;
 pub mod policy_handle;
 pub mod sessions;

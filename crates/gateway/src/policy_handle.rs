@@ -73,6 +73,13 @@ impl PolicyHandle {
         }
     }
 
+    /// Swaps the policy as a reload would (in-process tests of a policy changed mid-session).
+    #[cfg(test)]
+    pub(crate) fn replace(&self, policy: CompiledPolicy) {
+        self.inner.current.store(Arc::new(policy));
+        self.inner.reloads.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The policy file's path (relative paths in it, like `jwks_file`, start from its directory).
     pub fn path(&self) -> &Path {
         &self.inner.path

@@ -25,6 +25,8 @@ pub struct SessionFactory {
     pub server_name: String,
     /// The out-of-band approval queue (`--admin`), shared by every session.
     pub approvals: Option<crate::approvals::ApprovalQueue>,
+    /// `--call-timeout`: forwarded calls the server hasn't answered by then are cancelled.
+    pub call_timeout: Option<std::time::Duration>,
 }
 
 impl SessionFactory {
@@ -32,7 +34,8 @@ impl SessionFactory {
     pub fn interceptor(&self, session: SessionInfo, transport: &str) -> Interceptor {
         let mut interceptor =
             Interceptor::new(self.policy.clone(), self.store.clone(), session.clone())
-                .with_fail_mode(self.fail_mode);
+                .with_fail_mode(self.fail_mode)
+                .with_call_timeout(self.call_timeout);
         if let Some(pins) = &self.pins {
             interceptor = interceptor.with_pins(pins.clone());
         }

@@ -21,14 +21,12 @@ use tokio_util::codec::FramedRead;
 use toolgate_mcp::LineCodec;
 
 use crate::error::GatewayError;
-use crate::intercept::{ClientSink, Interceptor, Routed};
+use crate::intercept::{AgentSink, Interceptor, Outlets};
 use crate::upstream::child::{self, GRACE};
 use crate::upstream::{QUEUE, UpstreamConn, UpstreamEnd};
 
 pub struct StdioOptions {
     pub max_message_bytes: usize,
-    /// Abandon (and refund) calls the server hasn't answered after this long.
-    pub call_timeout: Option<Duration>,
     /// Cleared when the server goes away (read by `/readyz`).
     pub upstream_up: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -77,27 +75,29 @@ where
     } = upstream.conn;
     let (to_agent, agent_rx) = mpsc::channel::<Bytes>(QUEUE);
     let agent_writer = tokio::spawn(child::write_lines(agent_rx, agent_out));
+    // One stream back to the agent: what a message relates to doesn't matter here.
+    let agent_sink: AgentSink = {
+        let to_agent = to_agent.clone();
+        Arc::new(move |b, _related| {
+            let to_agent = to_agent.clone();
+            Box::pin(async move {
+                let _ = to_agent.send(b).await;
+            })
+        })
+    };
+    interceptor.attach(Outlets {
+        agent: agent_sink,
+        server: to_server,
+    });
 
     // Agent → server.
     let mut client_task = {
         let interceptor = interceptor.clone();
         let to_agent = to_agent.clone();
         let max = opts.max_message_bytes;
-        let call_timeout = opts.call_timeout;
         tokio::spawn(async move {
-            // Calls waiting for approval; dropped (aborted) when the agent goes away.
-            let mut held_calls = tokio::task::JoinSet::new();
-            let sink: ClientSink = {
-                let to_agent = to_agent.clone();
-                Arc::new(move |b| {
-                    let to_agent = to_agent.clone();
-                    Box::pin(async move {
-                        let _ = to_agent.send(b).await;
-                    })
-                })
-            };
             let mut frames = FramedRead::new(agent_in, LineCodec::with_max_message_size(max));
-            while let Some(frame) = frames.next().await {
+            'frames: while let Some(frame) = frames.next().await {
                 let frame = match frame {
                     Ok(f) => f,
                     Err(e) => {
@@ -105,22 +105,20 @@ where
                         break;
                     }
                 };
-                let mut routed = interceptor.from_client(frame).await;
-                // Forget finished approvals so a long session doesn't collect them.
-                while held_calls.try_join_next().is_some() {}
-                for held in std::mem::take(&mut routed.held) {
-                    let (interceptor, sink) = (interceptor.clone(), sink.clone());
-                    let (to_agent, to_server) = (to_agent.clone(), to_server.clone());
-                    held_calls.spawn(async move {
-                        let routed = interceptor.resolve_held(held, sink).await;
-                        deliver(&interceptor, routed, call_timeout, &to_agent, &to_server).await;
-                    });
+                let routed = interceptor.from_client(frame).await;
+                for b in routed.to_client {
+                    if to_agent.send(b).await.is_err() {
+                        break 'frames;
+                    }
                 }
-                if !deliver(&interceptor, routed, call_timeout, &to_agent, &to_server).await {
-                    return;
+                if !interceptor.forward(routed.onward).await {
+                    break;
                 }
             }
-            // Dropping `to_server` ends the upstream session: the MCP way to say goodbye.
+            // Letting go of the writer ends the upstream session: the MCP way to say
+            // goodbye. Calls still waiting for a person are withdrawn.
+            interceptor.detach();
+            interceptor.withdraw_held();
         })
     };
 
@@ -130,7 +128,7 @@ where
         let to_agent = to_agent.clone();
         tokio::spawn(async move {
             while let Some(message) = from_server.recv().await {
-                for b in interceptor.from_server(message.frame).await.to_client {
+                for b in interceptor.from_server(message.frame).await {
                     if to_agent.send(b).await.is_err() {
                         return;
                     }
@@ -220,40 +218,6 @@ where
     Ok(outcome)
 }
 
-/// Sends what the pipeline routed, and times the forwarded calls; false once either side
-/// is gone.
-async fn deliver(
-    interceptor: &Arc<Interceptor>,
-    routed: Routed,
-    call_timeout: Option<Duration>,
-    to_agent: &mpsc::Sender<Bytes>,
-    to_server: &mpsc::Sender<Bytes>,
-) -> bool {
-    if let Some(after) = call_timeout {
-        for id in routed.forwarded_calls {
-            let interceptor = interceptor.clone();
-            let to_agent = to_agent.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(after).await;
-                if let Some(error) = interceptor.expire(&id, after).await {
-                    let _ = to_agent.send(error).await;
-                }
-            });
-        }
-    }
-    for b in routed.to_client {
-        if to_agent.send(b).await.is_err() {
-            return false;
-        }
-    }
-    for b in routed.to_server {
-        if to_server.send(b).await.is_err() {
-            return false;
-        }
-    }
-    true
-}
-
 enum Stop {
     UpstreamEnded(Option<UpstreamEnd>),
     AgentClosed,
@@ -261,7 +225,7 @@ enum Stop {
 }
 
 async fn fail_in_flight(interceptor: &Interceptor, to_agent: &mpsc::Sender<Bytes>, why: &str) {
-    for e in interceptor.fail_in_flight(why).await {
+    for e in interceptor.close(why).await {
         if to_agent.send(e).await.is_err() {
             return;
         }

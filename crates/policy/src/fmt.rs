@@ -33,6 +33,10 @@ pub fn to_native_yaml(p: &Policy) -> String {
     if p.drift != crate::model::Drift::Block {
         let _ = writeln!(out, "drift: {}", p.drift.as_str());
     }
+    if !p.approvers.is_empty() {
+        let names: Vec<String> = p.approvers.iter().map(|n| scalar(n)).collect();
+        let _ = writeln!(out, "approvers: [{}]", names.join(", "));
+    }
     if !p.hide.is_empty() {
         out.push_str("hide:\n");
         for h in &p.hide {
@@ -95,6 +99,9 @@ pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
         }
         if let Some(t) = a.timeout {
             parts.push(format!("timeout: {t}"));
+        }
+        if a.via != crate::model::ApprovalVia::Queue {
+            parts.push(format!("via: {}", a.via.as_str()));
         }
         match a.remember {
             Some(Remember::Session) => parts.push("remember: session".into()),

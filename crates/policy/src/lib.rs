@@ -29,5 +29,5 @@ pub use identity::{
     AuthSettings, Grant, Grantee, IdentitiesFile, Identity, JwksSource, JwtAlgorithm, JwtSettings,
     KeyHash,
 };
-pub use model::{Approval, DEFAULT_APPROVAL_TIMEOUT_S, Policy, Remember};
+pub use model::{Approval, ApprovalVia, DEFAULT_APPROVAL_TIMEOUT_S, Policy, Remember};
 pub use parse::{Dialect, LoadError, Loaded, LoadedIdentities, load, load_identities};

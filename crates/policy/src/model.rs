@@ -33,6 +33,9 @@ pub struct Policy {
     /// `None`: no `grants` section, every caller is judged by `tools` alone. `Some` (even
     /// empty): a caller may only call tools an applicable grant opens.
     pub grants: Option<Vec<Grant>>,
+    /// Who may answer approval requests of rules that name no approvers of their own
+    /// (identity names and `group:NAME`). Holding an API key does not make one an approver.
+    pub approvers: Vec<String>,
 }
 
 /// The policy's answer to tool drift (a definition that differs from its pin).
@@ -89,13 +92,37 @@ pub struct Rule {
 /// How an `approve` rule asks for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Approval {
-    /// Who may approve: identity names and `group:NAME`. Empty: anyone holding an approver
-    /// credential, except the caller.
+    /// Who may approve: identity names and `group:NAME`. Empty: the policy's top-level
+    /// `approvers`; never the caller.
     pub approvers: Vec<String>,
     /// An approval also covers identical calls: for the session, or for some seconds.
     pub remember: Option<Remember>,
     /// Seconds the call waits for an answer ([`DEFAULT_APPROVAL_TIMEOUT_S`] when absent).
     pub timeout: Option<u64>,
+    /// Where the person is asked.
+    pub via: ApprovalVia,
+}
+
+/// Where an approval question goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApprovalVia {
+    /// The out-of-band queue (admin API, `toolgate approvals`, the web page), answered by
+    /// a named approver other than the caller.
+    #[default]
+    Queue,
+    /// The caller's own MCP client (form elicitation). The operator trusts the client
+    /// application to show the question to a person: a headless agent can answer it
+    /// itself, so this is never a default.
+    Session,
+}
+
+impl ApprovalVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalVia::Queue => "queue",
+            ApprovalVia::Session => "session",
+        }
+    }
 }
 
 /// How long one approval covers identical calls (same identity, tool, arguments, policy).

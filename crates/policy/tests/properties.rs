@@ -10,8 +10,8 @@ use toolgate_policy::fmt::to_native_yaml;
 use toolgate_policy::glob::Glob;
 use toolgate_policy::identity::{GrantRules, name_problem};
 use toolgate_policy::model::{
-    Action, Amount, Approval, CalendarUnit, Condition, DefaultAction, Limit, LimitStyle, Op,
-    Policy, Remember, Rule, Scope, ToolEntry, Window,
+    Action, Amount, Approval, ApprovalVia, CalendarUnit, Condition, DefaultAction, Limit,
+    LimitStyle, Op, Policy, Remember, Rule, Scope, ToolEntry, Window,
 };
 use toolgate_policy::path::ArgPath;
 use toolgate_policy::{
@@ -309,8 +309,15 @@ fn arb_approval() -> impl Strategy<Value = Approval> {
             Just(Remember::Session),
             (1u64..100_000).prop_map(Remember::For)
         ]),
+        any::<bool>(),
     )
-        .prop_map(|(approvers, timeout, remember)| Approval {
+        .prop_map(|(approvers, timeout, remember, in_session)| Approval {
+            // In-session approval can't check who answers: only without approvers.
+            via: if in_session && approvers.is_empty() {
+                ApprovalVia::Session
+            } else {
+                ApprovalVia::Queue
+            },
             approvers,
             timeout,
             remember,
@@ -323,11 +330,13 @@ fn arb_policy() -> impl Strategy<Value = Policy> {
         arb_identities(),
         arb_auth(),
         arb_grants(),
+        prop::collection::btree_set("(group:)?[a-z][a-z0-9_-]{0,8}", 0..3),
     )
-        .prop_map(|(mut p, identities, auth, grants)| {
+        .prop_map(|(mut p, identities, auth, grants, approvers)| {
             p.identities = identities;
             p.auth = auth;
             p.grants = grants;
+            p.approvers = approvers.into_iter().collect();
             p
         })
 }
@@ -554,6 +563,7 @@ fn arb_base_policy() -> impl Strategy<Value = Policy> {
             identities: Vec::new(),
             auth: None,
             grants: None,
+            approvers: Vec::new(),
             tools: tools
                 .into_iter()
                 .map(|(name, rules)| ToolEntry {

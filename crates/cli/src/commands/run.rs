@@ -136,7 +136,6 @@ pub(crate) struct Shared {
     pub factory: SessionFactory,
     pub upstream_up: Arc<std::sync::atomic::AtomicBool>,
     pub max_message_bytes: usize,
-    pub call_timeout: Option<std::time::Duration>,
 }
 
 async fn serve(args: Args) -> i32 {
@@ -265,14 +264,14 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
             .describe()
             .unwrap_or_else(|| server_name(&args.command)),
         approvals,
+        call_timeout: (args.call_timeout > 0)
+            .then(|| std::time::Duration::from_secs(args.call_timeout)),
     };
     Ok((
         Shared {
             factory,
             upstream_up,
             max_message_bytes: usize::try_from(args.max_message_bytes).unwrap_or(usize::MAX),
-            call_timeout: (args.call_timeout > 0)
-                .then(|| std::time::Duration::from_secs(args.call_timeout)),
         },
         admin_task,
     ))
@@ -294,7 +293,6 @@ async fn serve_stdio(args: &Args, shared: &Shared, upstream: UpstreamSpec) -> i3
                 stdio::Upstream { conn, pid },
                 StdioOptions {
                     max_message_bytes: shared.max_message_bytes,
-                    call_timeout: shared.call_timeout,
                     upstream_up: shared.upstream_up.clone(),
                 },
             )

@@ -88,7 +88,6 @@ pub async fn serve(
     let front = HttpFront::new(
         HttpOptions {
             max_message_bytes: shared.max_message_bytes,
-            call_timeout: shared.call_timeout,
             origins: OriginPolicy {
                 allowed: args.allowed_origins.clone(),
                 allow_loopback: loopback,

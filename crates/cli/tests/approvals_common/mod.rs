@@ -32,7 +32,7 @@ pub async fn gateway() -> Gateway {
         })
     });
     let policy = toolgate_policy::load(
-        "version: \"1\"\ntools:\n  \"*\": {rules: [{action: approve}]}\n",
+        "version: \"1\"\napprovers: [alice]\ntools:\n  \"*\": {rules: [{action: approve}]}\n",
         "t.yaml",
     )
     .expect("test policy loads");
@@ -58,7 +58,7 @@ pub fn request(identity: &str) -> NewApproval {
         policy_version: "p1".into(),
         rule: "big refunds need a human".into(),
         reason: Some("refunds over 100".into()),
-        approvers: vec![],
+        approvers: vec!["alice".into()],
         remember: None,
         timeout: Duration::from_secs(300),
     }

@@ -11,7 +11,10 @@
 //!   arguments, policy version} (plus the session for `remember: session`) and is single
 //!   use unless the rule says `remember`; [`ApprovalQueue::remembered`] answers for identical
 //!   later calls while the remembered approval lasts.
-//! - **Nobody approves their own call**, and `approvers: [alice, group:sre]` limits who may.
+//! - **Nobody approves their own call**, and only the approvers the request names
+//!   (`[alice, group:sre]`, from the rule or the policy's top-level `approvers`) may; an
+//!   empty list lets nobody answer. Holding an API key does not make one an approver.
+//! - **Approvers see the arguments in full**: what they approve is what runs.
 //! - **Expiry needs no poller**: one task sleeps until the next deadline (monotonic time,
 //!   so tests drive it with tokio's paused clock); the injected wall clock stamps requests,
 //!   runs `remember` windows, and is checked too, so whichever passes first expires it.
@@ -36,7 +39,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::{Notify, broadcast, oneshot};
 use toolgate_audit::time::format_rfc3339;
-use toolgate_audit::{ApprovalAuditEvent, ApprovalStage, ArgsMode, AuditHandle, Redactor};
+use toolgate_audit::{ApprovalAuditEvent, ApprovalStage, AuditHandle};
 
 pub use state::args_digest;
 pub use types::{AnswerError, Approver, Decision, DeniedWhy, NewApproval, Remember};
@@ -71,7 +74,6 @@ pub struct ApprovalQueue {
 struct Inner {
     clock: Clock,
     audit: OnceLock<AuditHandle>,
-    masker: OnceLock<Redactor>,
     state: Mutex<State>,
     events: broadcast::Sender<ApprovalEvent>,
     /// Wakes the expiry task when a new deadline arrives (or the queue is dropped).
@@ -94,7 +96,6 @@ impl ApprovalQueue {
             inner: Arc::new(Inner {
                 clock,
                 audit: OnceLock::new(),
-                masker: OnceLock::new(),
                 state: Mutex::new(State::default()),
                 events,
                 wake: Arc::new(Notify::new()),
@@ -107,16 +108,6 @@ impl ApprovalQueue {
     pub fn with_audit(self, audit: AuditHandle) -> Self {
         if self.inner.audit.set(audit).is_err() {
             tracing::warn!("the approval queue already has an audit log; the second is ignored");
-        }
-        self
-    }
-
-    /// Masks arguments shown to approvers with `redactor` (e.g. one built from the audit
-    /// options' redaction paths) instead of the default: secret-looking keys and values,
-    /// hashed with a salt chosen per process.
-    pub fn with_redactor(self, redactor: Redactor) -> Self {
-        if self.inner.masker.set(redactor).is_err() {
-            tracing::warn!("the approval queue's masking was already set; the second is ignored");
         }
         self
     }
@@ -177,16 +168,15 @@ impl ApprovalQueue {
         let expires_at = now.checked_add(timeout).unwrap_or(now);
         let id = crate::sessions::new_session_id();
         let args_digest = args_digest(&req.arguments);
-        let masked = self
-            .masker()
-            .apply(Some(req.arguments.clone()))
-            .unwrap_or(serde_json::Value::Null);
+        // Approvers see exactly what will run: a value that merely looks like a secret
+        // could hide `…; curl … | sh` behind a hash. The audit log keeps its own redaction.
+        let shown = req.arguments.clone();
         let view = ApprovalView {
             id: id.clone(),
             identity: req.identity,
             session: req.session,
             tool: req.tool,
-            arguments: masked,
+            arguments: shown,
             args_digest,
             rule: req.rule,
             reason: req.reason,
@@ -445,10 +435,6 @@ impl ApprovalQueue {
         }
     }
 
-    fn masker(&self) -> &Redactor {
-        self.inner.masker.get_or_init(default_masker)
-    }
-
     fn lock(&self) -> MutexGuard<'_, State> {
         self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -524,17 +510,4 @@ fn clean_comment(comment: Option<String>) -> Option<String> {
         return None;
     }
     Some(c.chars().take(MAX_COMMENT_CHARS).collect())
-}
-
-/// Secret-looking keys and values masked, hashed with a salt that lives as long as the
-/// process (equal values look equal to approvers; nobody can look a hash up).
-fn default_masker() -> Redactor {
-    let salt = toolgate_audit::keys::random_bytes::<32>()
-        .map(|b| b.to_vec())
-        .unwrap_or_else(|_| crate::sessions::new_session_id().into_bytes());
-    match Redactor::new(ArgsMode::Redacted, &[], &[], true, salt) {
-        Ok(r) => r,
-        // Only a bad redaction path makes `new` fail, and none is given.
-        Err(e) => unreachable!("a redactor without paths failed to build: {e}"),
-    }
 }

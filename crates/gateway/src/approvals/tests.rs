@@ -44,7 +44,7 @@ fn request() -> NewApproval {
         policy_version: "p1".into(),
         rule: "big refunds need a human".into(),
         reason: Some("refunds over 100".into()),
-        approvers: vec![],
+        approvers: vec!["alice".into(), "carol".into(), "group:sre".into()],
         remember: None,
         timeout: Duration::from_secs(300),
     }
@@ -374,8 +374,35 @@ async fn dropping_the_queue_denies_what_is_pending() {
     assert_eq!(denied_why(&rx.await.unwrap()), Some(DeniedWhy::Shutdown));
 }
 
+/// Holding an approver credential is not enough: a request naming nobody can't be answered
+/// (another agent with an API key once approved a payment that way).
 #[tokio::test]
-async fn the_list_is_oldest_first_with_secrets_masked() {
+async fn a_request_naming_no_approvers_can_be_answered_by_nobody() {
+    let (q, _) = queue();
+    let (id, _rx) = q.submit(NewApproval {
+        approvers: vec![],
+        ..request()
+    });
+    for who in [
+        alice(),
+        person("carol", &["sre"]),
+        person("root", &["admins"]),
+    ] {
+        assert!(
+            matches!(
+                q.answer(&id, &who, true, None),
+                Err(AnswerError::NotAnApprover { .. })
+            ),
+            "{who:?} answered"
+        );
+    }
+    assert_eq!(q.pending_count(), 1);
+}
+
+/// Approvers see what will run: a value that merely looks like a secret is not hashed on
+/// their screen (an attacker could hide `…; curl … | sh` that way).
+#[tokio::test]
+async fn the_list_is_oldest_first_with_arguments_in_full() {
     let (q, clock) = queue();
     let (first, _r1) = q.submit(request());
     clock.advance(Duration::from_secs(1));
@@ -386,10 +413,7 @@ async fn the_list_is_oldest_first_with_secrets_masked() {
         [first.as_str(), second.as_str()]
     );
     let v = &list[0];
-    assert_eq!(v.arguments["amount"], 250);
-    assert!(v.arguments["api_key"].get("sha256").is_some());
-    let text = serde_json::to_string(v).unwrap();
-    assert!(!text.contains("sk-live-secret"), "{text}");
+    assert_eq!(v.arguments, request().arguments);
     assert_eq!(v.args_digest, args_digest(&request().arguments));
     assert!(v.created_at.ends_with('Z') && v.expires_at > v.created_at);
     assert_eq!(v.rule, "big refunds need a human");

@@ -38,7 +38,7 @@ pub struct NewApproval {
     pub groups: Vec<Arc<str>>,
     pub session: String,
     pub tool: String,
-    /// The call's arguments: bound by digest, shown to approvers with secrets masked.
+    /// The call's arguments: bound by digest, shown to approvers in full.
     pub arguments: Value,
     pub policy_version: String,
     /// The label of the rule that asked for approval.
@@ -129,14 +129,14 @@ pub struct Approver {
 }
 
 impl Approver {
-    /// True when `approvers` (names and `group:NAME`) lets this person answer; an empty
-    /// list lets anyone (the caller is refused separately).
+    /// True when `approvers` (names and `group:NAME`) lets this person answer. An empty
+    /// list lets nobody: holding a credential does not make one an approver (the caller is
+    /// refused separately, even when listed).
     pub fn may_answer(&self, approvers: &[String]) -> bool {
-        approvers.is_empty()
-            || approvers.iter().any(|a| match a.strip_prefix("group:") {
-                Some(group) => self.groups.iter().any(|g| &**g == group),
-                None => *a == self.identity,
-            })
+        approvers.iter().any(|a| match a.strip_prefix("group:") {
+            Some(group) => self.groups.iter().any(|g| &**g == group),
+            None => *a == self.identity,
+        })
     }
 }
 

@@ -1,4 +1,4 @@
-//! What approvers see: a pending request with its arguments masked ([`ApprovalView`]), a
+//! What approvers see: a pending request with its arguments in full ([`ApprovalView`]), a
 //! decision with the request it ended ([`DecidedView`]), and the live events
 //! ([`ApprovalEvent`]) the admin API streams. All of it serialises to the JSON the admin API,
 //! the CLI and the web page read, so the field names here are that API.
@@ -17,8 +17,9 @@ pub struct ApprovalView {
     pub identity: String,
     pub session: String,
     pub tool: String,
-    /// The call's arguments with secret-looking values replaced by `{"sha256": …}` (salted
-    /// per process, so equal values look equal without revealing them).
+    /// The call's arguments exactly as they will run: an approver must see what they
+    /// approve (a masked value could hide a command). Approvers are trusted with them;
+    /// the audit log redacts them on its own terms.
     pub arguments: Value,
     /// SHA-256 (hex) of the canonical arguments (sorted keys, no whitespace): what an
     /// approval is bound to.
@@ -26,7 +27,7 @@ pub struct ApprovalView {
     /// The rule that asked for approval, and its reason.
     pub rule: String,
     pub reason: Option<String>,
-    /// Who may answer (empty: any approver but the caller).
+    /// Who may answer (names and `group:NAME`; never the caller).
     pub approvers: Vec<String>,
     /// `session` or `<seconds>s` when approving also covers identical later calls.
     pub remember: Option<String>,

@@ -97,16 +97,14 @@ pub async fn message(
         Err(r) => return r,
     };
     session.touch();
-    let mut routed = session
+    let routed = session
         .interceptor
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;
-    front.time_calls(&session, routed.forwarded_calls);
-    front.resolve_held(&session, std::mem::take(&mut routed.held));
     for reply in routed.to_client {
         session.deliver(reply, None).await;
     }
-    if !session.send_upstream(routed.to_server).await {
+    if !session.interceptor.forward(routed.onward).await {
         return refuse(StatusCode::NOT_FOUND, "the session is closed");
     }
     (StatusCode::ACCEPTED, Body::empty()).into_response()

@@ -29,7 +29,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use tokio::task::JoinHandle;
-use toolgate_mcp::Id;
 use toolgate_policy::CompiledPolicy;
 
 pub use guard::OriginPolicy;
@@ -37,7 +36,7 @@ pub use listener::{ConnLimits, tls_acceptor};
 pub use session::Owner;
 
 use crate::identity::{Authenticator, protected_resource_metadata, settings_from_policy};
-use crate::intercept::{ClientSink, Held, SessionInfo};
+use crate::intercept::SessionInfo;
 use crate::sessions::{SessionFactory, new_session_id};
 use crate::upstream::{Unsolicited, UpstreamSpec};
 use guard::refuse;
@@ -47,8 +46,6 @@ pub const SESSION_HEADER: &str = "mcp-session-id";
 
 pub struct HttpOptions {
     pub max_message_bytes: usize,
-    /// Abandon (and refund) calls the server hasn't answered after this long.
-    pub call_timeout: Option<Duration>,
     pub origins: OriginPolicy,
     pub max_sessions: usize,
     /// A session nobody used for this long, with no stream open, is ended.
@@ -66,7 +63,6 @@ impl Default for HttpOptions {
     fn default() -> Self {
         HttpOptions {
             max_message_bytes: toolgate_mcp::DEFAULT_MAX_MESSAGE_SIZE,
-            call_timeout: None,
             origins: OriginPolicy::default(),
             max_sessions: 10_000,
             session_idle: Duration::from_secs(30 * 60),
@@ -310,58 +306,6 @@ impl HttpFront {
         self.table().remove(&session.id);
         session.close(why).await;
         tracing::info!(session = %session.id, reason = why, "session ended");
-    }
-
-    /// Abandons forwarded calls at `--call-timeout` (their counters are refunded).
-    fn time_calls(&self, session: &Arc<HttpSession>, calls: Vec<Id>) {
-        let Some(after) = self.opts.call_timeout else {
-            return;
-        };
-        for id in calls {
-            let session = Arc::downgrade(session);
-            tokio::spawn(async move {
-                tokio::time::sleep(after).await;
-                let Some(session) = session.upgrade() else {
-                    return;
-                };
-                if let Some(error) = session.interceptor.expire(&id, after).await {
-                    session.deliver(error, None).await;
-                }
-            });
-        }
-    }
-
-    /// Runs each call held for approval in a task of its own; what it turns into (a forwarded
-    /// call, a refusal) goes where the call's answer is awaited.
-    fn resolve_held(&self, session: &Arc<HttpSession>, held: Vec<Held>) {
-        for h in held {
-            let id = h.id().clone();
-            let weak = Arc::downgrade(session);
-            let sink: ClientSink = {
-                let (weak, id) = (weak.clone(), id.clone());
-                Arc::new(move |b| {
-                    let (weak, id) = (weak.clone(), id.clone());
-                    Box::pin(async move {
-                        if let Some(s) = weak.upgrade() {
-                            s.deliver(b, Some(&id)).await;
-                        }
-                    })
-                })
-            };
-            let me = self.me.clone();
-            let interceptor = session.interceptor.clone();
-            tokio::spawn(async move {
-                let routed = interceptor.resolve_held(h, sink).await;
-                let (Some(session), Some(front)) = (weak.upgrade(), me.upgrade()) else {
-                    return;
-                };
-                front.time_calls(&session, routed.forwarded_calls);
-                for b in routed.to_client {
-                    session.deliver(b, Some(&id)).await;
-                }
-                session.send_upstream(routed.to_server).await;
-            });
-        }
     }
 
     fn reap_idle_sessions(self: &Arc<Self>) -> JoinHandle<()> {

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use toolgate_mcp::{Frame, Id};
 
-use crate::intercept::Interceptor;
+use crate::intercept::{AgentSink, Interceptor, Outlets};
 use crate::upstream::{ServerStream, UpstreamConn, UpstreamEnd};
 
 /// Messages waiting for a GET stream to open; past this the oldest are dropped.
@@ -42,8 +42,6 @@ pub struct HttpSession {
     pub id: String,
     pub owner: Owner,
     pub interceptor: Arc<Interceptor>,
-    /// `None` once the session is closed.
-    to_server: Mutex<Option<mpsc::Sender<Bytes>>>,
     routes: Mutex<Routes>,
     last_active: Mutex<Instant>,
     /// A legacy HTTP+SSE session: every message goes to its one stream.
@@ -103,7 +101,6 @@ impl HttpSession {
             id,
             owner,
             interceptor,
-            to_server: Mutex::new(Some(to_server)),
             routes: Mutex::new(Routes::default()),
             last_active: Mutex::new(Instant::now()),
             legacy,
@@ -114,16 +111,31 @@ impl HttpSession {
             finished: Mutex::new(super::resume::FinishedStreams::default()),
             server_stream,
         });
-        // The pump holds a weak reference: dropping the session from the table (DELETE,
-        // idle expiry) must free it even while the upstream is still connected.
+        // The pump and the outlets hold weak references: dropping the session from the table
+        // (DELETE, idle expiry) must free it even while the upstream is still connected.
         let weak = Arc::downgrade(&session);
+        let agent: AgentSink = {
+            let weak = weak.clone();
+            Arc::new(move |message, related| {
+                let weak = weak.clone();
+                Box::pin(async move {
+                    if let Some(s) = weak.upgrade() {
+                        s.deliver(message, related.as_ref()).await;
+                    }
+                })
+            })
+        };
+        session.interceptor.attach(Outlets {
+            agent,
+            server: to_server,
+        });
         let pump = tokio::spawn(async move {
             while let Some(message) = from_server.recv().await {
                 let Some(session) = weak.upgrade() else {
                     return;
                 };
-                let routed = session.interceptor.from_server(message.frame).await;
-                for b in routed.to_client {
+                let to_client = session.interceptor.from_server(message.frame).await;
+                for b in to_client {
                     session.deliver(b, message.related.as_ref()).await;
                 }
             }
@@ -136,7 +148,7 @@ impl HttpSession {
                 return;
             };
             tracing::warn!(session = %session.id, reason = %why, "upstream session ended");
-            for error in session.interceptor.fail_in_flight(&why).await {
+            for error in session.interceptor.close(&why).await {
                 session.deliver(error, None).await;
             }
             *lock(&session.ended) = Some(why);
@@ -198,19 +210,6 @@ impl HttpSession {
             || routes.stream.as_ref().is_some_and(|tx| !tx.is_closed())
             || !lock(&self.resumable).is_empty();
         !streams_open && lock(&self.last_active).elapsed() > limit
-    }
-
-    /// Sends checked messages to the server. False once the session is closed.
-    pub async fn send_upstream(&self, messages: Vec<Bytes>) -> bool {
-        let Some(tx) = lock(&self.to_server).clone() else {
-            return messages.is_empty();
-        };
-        for m in messages {
-            if tx.send(m).await.is_err() {
-                return false;
-            }
-        }
-        true
     }
 
     /// A response stream for a POST waiting on `ids`; register before forwarding, so an
@@ -327,9 +326,7 @@ impl HttpSession {
     /// Ends the session: the upstream session is closed (a child gets its stdin closed, an
     /// HTTP upstream a DELETE), in-flight calls are refunded and answered with `why`.
     pub async fn close(&self, why: &str) {
-        lock(&self.to_server).take();
-        self.interceptor.withdraw_held();
-        for error in self.interceptor.fail_in_flight(why).await {
+        for error in self.interceptor.close(why).await {
             self.deliver(error, None).await;
         }
         self.close_streams();

@@ -21,7 +21,7 @@ use toolgate_mcp::{Id, ProtocolVersion};
 use super::guard::{json_response, refuse};
 use super::session::{Envelope, envelope, frame_of};
 use super::{HttpFront, Owner};
-use crate::intercept::{ClientSink, SessionInfo};
+use crate::intercept::{Outlets, SessionInfo};
 
 /// The header does not match the body (MCP 2026-07-28).
 pub const HEADER_MISMATCH: i64 = -32020;
@@ -176,22 +176,11 @@ pub async fn handle(
         groups: owner.groups.clone(),
         session_id: format!("stateless:{}", owner.identity),
     };
-    let interceptor = front.factory.interceptor(info, "http-stateless");
-    let mut routed = interceptor
+    let interceptor = Arc::new(front.factory.interceptor(info, "http-stateless"));
+    let routed = interceptor
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;
-    // No session to ask in: a call held for approval waits for the out-of-band queue
-    // (the revision's input-required round trip is not used yet).
-    for held in std::mem::take(&mut routed.held) {
-        let sink: ClientSink = Arc::new(|_| Box::pin(async {}));
-        let resolved = interceptor.resolve_held(held, sink).await;
-        routed
-            .forwarded_requests
-            .extend(resolved.forwarded_calls.iter().cloned());
-        routed.to_server.extend(resolved.to_server);
-        routed.to_client.extend(resolved.to_client);
-    }
-    if routed.to_server.is_empty() {
+    if routed.onward.is_empty() {
         return match routed.to_client.into_iter().next() {
             Some(reply) => json_response(StatusCode::OK, reply),
             None => StatusCode::ACCEPTED.into_response(),
@@ -201,7 +190,7 @@ pub async fn handle(
         Ok(c) => c,
         Err(e) => {
             interceptor
-                .fail_in_flight("the MCP server could not be reached")
+                .close("the MCP server could not be reached")
                 .await;
             return refuse(
                 StatusCode::BAD_GATEWAY,
@@ -209,41 +198,46 @@ pub async fn handle(
             );
         }
     };
-    for m in routed.to_server {
-        if conn.to_server.send(m).await.is_err() {
-            break;
-        }
-    }
-    let mut pending = routed.forwarded_requests;
+    // What the pipeline answers later (a call held for approval, a timeout) comes here.
+    let (from_pipeline_tx, mut from_pipeline) = tokio::sync::mpsc::channel(16);
+    interceptor.attach(Outlets {
+        agent: Arc::new(move |message, _related| {
+            let tx = from_pipeline_tx.clone();
+            Box::pin(async move {
+                let _ = tx.send(message).await;
+            })
+        }),
+        server: conn.to_server.clone(),
+    });
+    let mut pending = routed.awaited;
     let mut answers = routed.to_client;
-    let wait = async {
-        while !pending.is_empty() {
-            let Some(message) = conn.from_server.recv().await else {
-                break;
-            };
-            for out in interceptor.from_server(message.frame).await.to_client {
-                if let Envelope::Answer(done) = envelope(&out) {
-                    pending.retain(|id| !done.contains(id));
-                }
-                answers.push(out);
-            }
+    let forwarded = interceptor.forward(routed.onward).await;
+    fn take(out: Bytes, pending: &mut Vec<Id>, answers: &mut Vec<Bytes>) {
+        if let Envelope::Answer(done) = envelope(&out) {
+            pending.retain(|id| !done.contains(id));
         }
-    };
-    match front.opts.call_timeout {
-        Some(after) => {
-            if tokio::time::timeout(after, wait).await.is_err() {
-                for id in interceptor.in_flight_ids() {
-                    if let Some(e) = interceptor.expire(&id, after).await {
-                        answers.push(e);
+        answers.push(out);
+    }
+    if forwarded {
+        loop {
+            if pending.is_empty() {
+                break;
+            }
+            tokio::select! {
+                message = conn.from_server.recv() => {
+                    let Some(message) = message else { break };
+                    for out in interceptor.from_server(message.frame).await {
+                        take(out, &mut pending, &mut answers);
                     }
                 }
+                Some(out) = from_pipeline.recv() => take(out, &mut pending, &mut answers),
             }
         }
-        None => wait.await,
     }
+    drop(conn);
     answers.extend(
         interceptor
-            .fail_in_flight("the MCP server closed the connection before answering")
+            .close("the MCP server closed the connection before answering")
             .await,
     );
     match answers.len() {

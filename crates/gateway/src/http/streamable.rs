@@ -68,17 +68,13 @@ pub async fn post(State(front): State<Arc<HttpFront>>, headers: HeaderMap, body:
         }
     };
     session.touch();
-    let mut routed = session
+    let routed = session
         .interceptor
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;
-    let held = std::mem::take(&mut routed.held);
-    let mut ids = routed.forwarded_requests.clone();
-    ids.extend(held.iter().map(|h| h.id().clone()));
+    let ids = routed.awaited;
     let rx = (!ids.is_empty()).then(|| session.wait_for(&ids, progress_token(head.params())));
-    front.time_calls(&session, routed.forwarded_calls);
-    front.resolve_held(&session, held);
-    if !session.send_upstream(routed.to_server).await {
+    if !session.interceptor.forward(routed.onward).await {
         session.stop_waiting(&ids);
         let why = session
             .ended()

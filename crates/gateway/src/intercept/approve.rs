@@ -1,9 +1,10 @@
 //! `action: approve`: the call is held while a person decides, then admitted like an allowed
 //! call or refused with kind `approval_denied`.
 //!
-//! The transport takes the [`Held`] call out of [`super::Routed`] and runs
-//! [`Interceptor::resolve_held`] in a task of its own, so the session keeps flowing while a
-//! person thinks. The person is asked where they already are when possible: an
+//! A call is held only after everything that needs no person passed (pins, schema,
+//! counters: its share of the limits is reserved while it waits, and given back if it is
+//! refused). [`Interceptor::forward`] runs each held call in a task of its own, so the
+//! session keeps flowing while a person thinks. The person is asked where they already are when possible: an
 //! `elicitation/create` in the agent's own session when the client declared form elicitation
 //! and the rule names no approvers; otherwise the out-of-band queue (admin API, CLI, web page),
 //! when there is one. With neither, the call is refused: failing closed beats running an
@@ -14,31 +15,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use toolgate_audit::{ArgsMode, Redactor};
 use toolgate_mcp::Id;
-use toolgate_policy::{Approval, DEFAULT_APPROVAL_TIMEOUT_S, Remember as PolicyRemember, Verdict};
+use toolgate_policy::{
+    Approval, ApprovalVia, DEFAULT_APPROVAL_TIMEOUT_S, Remember as PolicyRemember, Verdict,
+};
 
 use crate::approvals::{ApprovalQueue, Decision, DeniedWhy, NewApproval, Remember};
 
-use super::call::{ApprovedBy, Judged};
-use super::{Interceptor, Routed, Step};
+use super::call::{Admission, ApprovedBy, Judged};
+use super::{Interceptor, Step};
 use crate::decision_reply::RefusalKind;
+use toolgate_state::Settlement;
 
-/// Sends a message to the agent, on the stream of the held call where the transport has one.
-pub type ClientSink = Arc<dyn Fn(Bytes) -> BoxFuture<'static, ()> + Send + Sync>;
-
-/// A tool call waiting for a person's decision.
+/// A tool call waiting for a person's decision, with the counters it reserved.
 pub struct Held {
     judged: Box<Judged>,
+    admission: Admission,
 }
 
 impl Held {
-    pub(super) fn new(judged: Judged) -> Held {
+    pub(super) fn new(judged: Judged, admission: Admission) -> Held {
         Held {
             judged: Box::new(judged),
+            admission,
         }
     }
 
@@ -66,41 +68,44 @@ enum Answer {
 }
 
 impl Interceptor {
-    /// Asks for approval and returns what the held call turned into: a forwarded call, a
-    /// refusal for the agent, or nothing (the agent withdrew it).
-    pub async fn resolve_held(&self, held: Held, sink: ClientSink) -> Routed {
-        let c = *held.judged;
+    /// Asks for approval, then forwards the call or answers the agent with the refusal (or
+    /// with nothing, when the agent withdrew the call).
+    pub(super) async fn resolve_held(self: &Arc<Self>, held: Held) {
+        let Held { judged, admission } = held;
+        let c = *judged;
+        let id = c.id.clone();
         let (cancel_tx, cancel_rx) = oneshot::channel();
-        self.state().held.insert(c.id.clone(), cancel_tx);
+        self.state().held.insert(id.clone(), cancel_tx);
         let answer = tokio::select! {
-            a = self.ask(&c, &sink) => a,
+            a = self.ask(&c) => a,
             _ = cancel_rx => Answer::Withdrawn,
         };
-        self.state().held.remove(&c.id);
-        let mut routed = Routed::default();
+        self.state().held.remove(&id);
         match answer {
             Answer::Approved(by) => {
                 tracing::info!(tool = %c.call.name, id = %c.id, channel = by.channel, approver = %by.approver, "call approved");
-                match self.admit(c, Some(by)).await {
+                match self.admit(c, admission, Some(by)).await {
                     Step::ForwardCall(p) => {
-                        routed.forwarded_calls.push(p.id().clone());
-                        routed.to_server.push(p.into_bytes());
+                        // If the server is gone, the call is answered when the session ends.
+                        if self.to_server(p.into()).await {
+                            self.time_call(id);
+                        }
                     }
-                    Step::Reply(b) => {
-                        routed.to_client.push(b);
-                    }
+                    Step::Reply(b) => self.to_agent(b, Some(id)).await,
                     Step::Forward(_) | Step::Hold(_) | Step::Drop => {}
                 }
             }
             Answer::Denied(reason) => {
-                self.state().requests.remove(&c.id);
+                self.state().requests.remove(&id);
+                self.settle(admission.reservation, Settlement::Refund).await;
                 if let Step::Reply(b) = self.refuse(&c, RefusalKind::ApprovalDenied, &reason, None)
                 {
-                    routed.to_client.push(b);
+                    self.to_agent(b, Some(id)).await;
                 }
             }
             Answer::Withdrawn => {
-                self.state().requests.remove(&c.id);
+                self.state().requests.remove(&id);
+                self.settle(admission.reservation, Settlement::Refund).await;
                 c.log(
                     &self.session,
                     "withdrawn",
@@ -108,7 +113,6 @@ impl Interceptor {
                 );
             }
         }
-        routed
     }
 
     /// Withdraws every held call (the session is ending): nothing is approved after that,
@@ -122,7 +126,7 @@ impl Interceptor {
         }
     }
 
-    async fn ask(&self, c: &Judged, sink: &ClientSink) -> Answer {
+    async fn ask(&self, c: &Judged) -> Answer {
         let Verdict::Approve { reason, approval } = &c.decision.verdict else {
             return Answer::Denied("not an approval decision".into());
         };
@@ -139,11 +143,17 @@ impl Interceptor {
                 approver: by,
             });
         }
-        let elicits = self.state().client_elicits;
         let current_rule = c.decision.rule.as_ref().map(|r| r.label());
-        if elicits && approval.approvers.is_empty() {
+        if approval.via == ApprovalVia::Session {
+            // The operator chose to trust the caller's client application to show this to a
+            // person (`via: session`); never a default, since a headless agent answers itself.
+            if !self.state().client_elicits {
+                return Answer::Denied(format!(
+                    "{reason}; the rule asks in the caller's own session (`via: session`), and this client declared no form elicitation"
+                ));
+            }
             let answer = tokio::select! {
-                a = self.elicit(c, reason, timeout, sink) => a,
+                a = self.elicit(c, reason, timeout) => a,
                 why = self.rule_changes(c, current_rule) => Answer::Denied(why),
             };
             if let (Answer::Approved(by), Some(queue)) = (&answer, &self.approvals) {
@@ -151,8 +161,15 @@ impl Interceptor {
             }
             return answer;
         }
+        if request.approvers.is_empty() {
+            return Answer::Denied(format!(
+                "{reason}; nobody may approve it: the rule names no `approvers` and the policy has no top-level `approvers`"
+            ));
+        }
         let Some(queue) = self.approvals.clone() else {
-            return Answer::Denied(format!("{reason}; {}", no_channel(elicits, approval)));
+            return Answer::Denied(format!(
+                "{reason}; no approval queue is running: start toolgate with `--admin ADDR` and answer with `toolgate approvals` or on the admin page"
+            ));
         };
         let (id, decided) = queue.submit(request);
         // Withdrawn if this future is dropped (the agent cancelled, the session ended).
@@ -172,7 +189,7 @@ impl Interceptor {
                 queue.invalidate(|v| v.id != id);
                 Answer::Denied(why)
             }
-            () = self.progress_while_waiting(c, &id, sink) => Answer::Denied("unreachable".into()),
+            () = self.progress_while_waiting(c, &id) => Answer::Denied("unreachable".into()),
         };
         pending.armed = false;
         answer
@@ -199,7 +216,12 @@ impl Interceptor {
                 .map(|r| r.label())
                 .unwrap_or_default(),
             reason: Some(reason.to_owned()),
-            approvers: approval.approvers.clone(),
+            // The rule's own approvers, else the policy's: never "anyone with a key".
+            approvers: if approval.approvers.is_empty() {
+                c.policy.policy().approvers.clone()
+            } else {
+                approval.approvers.clone()
+            },
             remember: approval.remember.map(|r| match r {
                 PolicyRemember::Session => Remember::Session,
                 PolicyRemember::For(s) => Remember::For(Duration::from_secs(s)),
@@ -210,7 +232,7 @@ impl Interceptor {
 
     /// Tells an agent that asked for progress that its call is waiting, every 10 s (it
     /// would otherwise look hung, and some clients time out silent calls). Never returns.
-    async fn progress_while_waiting(&self, c: &Judged, id: &str, sink: &ClientSink) {
+    async fn progress_while_waiting(&self, c: &Judged, id: &str) {
         let token = c.call.progress_token.clone();
         let mut tick = tokio::time::interval(Duration::from_secs(10));
         let mut n = 0u64;
@@ -221,7 +243,8 @@ impl Interceptor {
                 let note = json!({"jsonrpc": "2.0", "method": "notifications/progress", "params": {
                     "progressToken": token, "progress": n,
                     "message": format!("waiting for a person to approve (approval {id})")}});
-                sink(Bytes::from(note.to_string())).await;
+                self.to_agent(Bytes::from(note.to_string()), Some(c.id.clone()))
+                    .await;
             }
         }
     }
@@ -255,13 +278,7 @@ impl Interceptor {
     }
 
     /// Asks the person at the agent's client with a form elicitation.
-    async fn elicit(
-        &self,
-        c: &Judged,
-        reason: &str,
-        timeout: Duration,
-        sink: &ClientSink,
-    ) -> Answer {
+    async fn elicit(&self, c: &Judged, reason: &str, timeout: Duration) -> Answer {
         let n = self
             .elicitation_seq
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -289,7 +306,8 @@ impl Interceptor {
                 }
             }
         });
-        sink(Bytes::from(request.to_string())).await;
+        self.to_agent(Bytes::from(request.to_string()), Some(c.id.clone()))
+            .await;
         let answer = tokio::time::timeout(timeout, rx).await;
         self.state().elicitations.remove(&eid);
         let reply = match answer {
@@ -299,7 +317,8 @@ impl Interceptor {
                 // Take the question back so the client stops showing it.
                 let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
                     "params": {"requestId": eid.to_value(), "reason": "approval timed out"}});
-                sink(Bytes::from(cancel.to_string())).await;
+                self.to_agent(Bytes::from(cancel.to_string()), Some(c.id.clone()))
+                    .await;
                 return Answer::Denied(format!(
                     "nobody approved the call within {} s",
                     timeout.as_secs()
@@ -364,13 +383,6 @@ fn denied_text(by: Option<String>, why: DeniedWhy, comment: Option<String>) -> S
         text.push_str(&format!(" ({comment})"));
     }
     text
-}
-
-fn no_channel(elicits: bool, approval: &Approval) -> String {
-    match (elicits, approval.approvers.is_empty()) {
-        (true, false) => "the rule names approvers and no approval queue is configured (--admin)".into(),
-        _ => "this client can't be asked (no elicitation capability) and no approval queue is configured (--admin)".into(),
-    }
 }
 
 /// What the person sees: the tool, its arguments with secrets masked, and why it is asked.

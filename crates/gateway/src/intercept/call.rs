@@ -1,5 +1,10 @@
-//! The decision step for `tools/call`: decide, check pins, reserve counters, audit, and
-//! either answer the agent or hand back a [`Permitted`] call to forward.
+//! The decision step for `tools/call`: decide, check pins and the argument schema, reserve
+//! counters, and then either answer the agent, hold the call for a person, or audit it and
+//! hand back a [`Permitted`] call to forward.
+//!
+//! Everything that can refuse a call without a person runs before a person is asked: an
+//! approver never approves a call that drift, invalid arguments or a limit would then
+//! refuse, and a call waiting for approval already holds its share of the limits.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,15 +21,15 @@ use toolgate_state::{
 };
 
 use super::approve::Held;
+use super::permit::Permitted;
 use super::{FailMode, Interceptor, PendingCall, SessionInfo, Step};
 use crate::audit_sink::Recorded;
 use crate::decision_reply::{Refusal, RefusalKind};
-use crate::permit::Permitted;
 use crate::telemetry;
 
 impl Interceptor {
     pub(super) async fn tool_call(&self, id: Id, m: Message) -> Step {
-        let started = std::time::Instant::now();
+        let started = tokio::time::Instant::now();
         if let Some(n) = crate::numbers::first_inexact_number(m.raw()) {
             tracing::warn!(%id, number = n, "refused a tool call with an inexact number");
             return Step::Reply(error_response(
@@ -90,8 +95,14 @@ impl Interceptor {
                 };
                 self.refuse(&c, kind, reason, None)
             }
-            Verdict::Approve { .. } => Step::Hold(Held::new(c)),
-            Verdict::Allow => self.admit(c, None).await,
+            Verdict::Approve { .. } => match self.check_and_reserve(&c).await {
+                Ok(admission) => Step::Hold(Held::new(c, admission)),
+                Err(refused) => refused,
+            },
+            Verdict::Allow => match self.check_and_reserve(&c).await {
+                Ok(admission) => self.admit(c, admission, None).await,
+                Err(refused) => refused,
+            },
         }
     }
 
@@ -115,12 +126,12 @@ impl Interceptor {
         Step::Reply(c.refusal(kind, reason, retry_after_s).to_response(&c.id))
     }
 
-    /// The last steps before an allowed (or approved) call goes out: pins and argument
-    /// schema, counters, the audit record; then a [`Permitted`] to forward.
-    pub(super) async fn admit(&self, c: Judged, approval: Option<ApprovedBy>) -> Step {
+    /// The checks that need no person: the pinned definition and argument schema, then the
+    /// counters (reserved all or nothing). `Err` is the refusal for the agent.
+    pub(super) async fn check_and_reserve(&self, c: &Judged) -> Result<Admission, Step> {
         if let Some(pins) = &self.pins {
             if let Some(reason) = pins.refuse_call(&c.call.name, c.policy.policy().drift) {
-                return self.refuse(&c, RefusalKind::Drift, &reason, None);
+                return Err(self.refuse(c, RefusalKind::Drift, &reason, None));
             }
             if let Err(errors) = pins.validate(&c.call.name, &c.call.arguments) {
                 let reason = format!(
@@ -128,22 +139,42 @@ impl Interceptor {
                     c.call.name,
                     errors.join("; ")
                 );
-                return self.refuse(&c, RefusalKind::InvalidArguments, &reason, None);
+                return Err(self.refuse(c, RefusalKind::InvalidArguments, &reason, None));
             }
         }
-        let (reservation, note) = match self.reserve(&c.decision).await {
-            Ok(r) => (r, None),
-            Err((RefusalKind::Deny, reason, None)) if self.fail_mode == FailMode::Open => {
+        match self.reserve(&c.decision).await {
+            Ok(reservation) => Ok(Admission {
+                reservation,
+                note: None,
+            }),
+            Err(ReserveRefusal::StoreFailed(reason)) if self.fail_mode == FailMode::Open => {
                 tracing::warn!(tool = %c.call.name, "{reason}; allowed uncounted (--state-fail-mode open)");
-                (
-                    None,
-                    Some(format!(
+                Ok(Admission {
+                    reservation: None,
+                    note: Some(format!(
                         "{reason}; allowed uncounted by --state-fail-mode open"
                     )),
-                )
+                })
             }
-            Err((kind, reason, retry)) => return self.refuse(&c, kind, &reason, retry),
-        };
+            Err(ReserveRefusal::StoreFailed(reason)) => {
+                Err(self.refuse(c, RefusalKind::Deny, &reason, None))
+            }
+            Err(ReserveRefusal::Limited {
+                reason,
+                retry_after_s,
+            }) => Err(self.refuse(c, RefusalKind::RateLimited, &reason, retry_after_s)),
+        }
+    }
+
+    /// The last step of an allowed (or approved) call: the audit record, then a
+    /// [`Permitted`] to forward.
+    pub(super) async fn admit(
+        &self,
+        c: Judged,
+        admission: Admission,
+        approval: Option<ApprovedBy>,
+    ) -> Step {
+        let Admission { reservation, note } = admission;
         c.log(&self.session, "allow", note.as_deref().unwrap_or(""));
         if let Some(a) = &self.audit {
             let recorded = Recorded {
@@ -179,18 +210,14 @@ impl Interceptor {
                 tool: c.call.name,
                 reservation,
                 refund_on_error: c.decision.refund_on_error,
-                forwarded_at: std::time::Instant::now(),
+                forwarded_at: tokio::time::Instant::now(),
             },
         );
         Step::ForwardCall(Permitted::after_decision(c.raw, id_for_timer))
     }
 
-    /// Reserves every counter of the decision, all or nothing. `Err((kind, reason,
-    /// retry_after_s))` when a limit is reached or the store fails (fail closed).
-    async fn reserve(
-        &self,
-        d: &Decision,
-    ) -> Result<Option<Reservation>, (RefusalKind, String, Option<u64>)> {
+    /// Reserves every counter of the decision, all or nothing.
+    async fn reserve(&self, d: &Decision) -> Result<Option<Reservation>, ReserveRefusal> {
         if d.reservations.is_empty() {
             return Ok(None);
         }
@@ -217,18 +244,17 @@ impl Interceptor {
                 let retry = l
                     .retry_after
                     .map(|d: Duration| d.as_secs_f64().ceil().max(1.0) as u64);
-                Err((RefusalKind::RateLimited, reason, retry))
+                Err(ReserveRefusal::Limited {
+                    reason,
+                    retry_after_s: retry,
+                })
             }
             Err(e) => {
                 telemetry::store_error();
                 tracing::error!(error = %e, "counter store failed");
-                Err((
-                    RefusalKind::Deny,
-                    format!(
-                        "the counter store is unavailable ({e}); calls with limits are refused until it is back"
-                    ),
-                    None,
-                ))
+                Err(ReserveRefusal::StoreFailed(format!(
+                    "the counter store is unavailable ({e}); calls with limits are refused until it is back"
+                )))
             }
         }
     }
@@ -285,6 +311,24 @@ impl Interceptor {
     }
 }
 
+/// Why counters could not be reserved. Fail-open mode lets exactly one of these through.
+pub(super) enum ReserveRefusal {
+    /// A limit is reached.
+    Limited {
+        reason: String,
+        retry_after_s: Option<u64>,
+    },
+    /// The store failed: refused unless `--state-fail-mode open`.
+    StoreFailed(String),
+}
+
+/// What a call passed the checks with: its counters, and a note for the audit record.
+#[derive(Debug)]
+pub(super) struct Admission {
+    pub reservation: Option<Reservation>,
+    pub note: Option<String>,
+}
+
 /// A tool call the policy has judged, with everything its refusal or admission needs.
 pub(super) struct Judged {
     pub id: Id,
@@ -292,7 +336,7 @@ pub(super) struct Judged {
     pub call: ToolCall,
     pub policy: Arc<CompiledPolicy>,
     pub decision: Decision,
-    pub started: std::time::Instant,
+    pub started: tokio::time::Instant,
 }
 
 /// How a held call was approved, for the audit record.
@@ -368,7 +412,7 @@ fn fmt_amount(a: f64) -> String {
 fn log_decision(
     s: &SessionInfo,
     policy: &toolgate_policy::CompiledPolicy,
-    started: std::time::Instant,
+    started: tokio::time::Instant,
     tool: &str,
     verdict: &str,
     d: &Decision,

@@ -1,18 +1,31 @@
 //! The interception pipeline for one MCP session, independent of the transport.
 //!
-//! Client → server: frame → strict parse → classify → (`tools/call`) decide → reserve →
-//! forward the original bytes, or answer the agent directly. Server → client: responses to
-//! `tools/call` settle their reservation, responses to `tools/list` are filtered, everything
-//! else passes through untouched. Anything we could not parse strictly is answered with a
-//! JSON-RPC error and never forwarded, and the session keeps working.
+//! Client → server: frame → strict parse → classify → (`tools/call`) decide → validate
+//! (pins, schema) → reserve → approve (when the rule asks) → forward the original bytes, or
+//! answer the agent directly. Server → client: responses to `tools/call` settle their
+//! reservation, responses to `tools/list` are filtered, everything else passes through
+//! untouched. Anything we could not parse strictly is answered with a JSON-RPC error and
+//! never forwarded, and the session keeps working.
+//!
+//! The pipeline owns the call from the agent's request to its answer: a transport hands it
+//! frames ([`Interceptor::from_client`], [`Interceptor::from_server`]), gets back what to
+//! answer at once and which request ids to expect answers for, gets ready for those answers
+//! (HTTP: a response stream), then lets the rest go on ([`Interceptor::forward`]). Calls held
+//! for a person and calls past `--call-timeout` are the pipeline's own business: what they
+//! turn into reaches the agent and the server through the session's [`Outlets`], which the
+//! transport attaches once.
 
 mod approve;
 mod call;
+mod outlets;
+mod permit;
 mod server;
 #[cfg(test)]
 mod tests;
 
-pub use approve::{ClientSink, Held};
+pub use approve::Held;
+pub use outlets::{AgentSink, Outlets};
+pub use permit::{Outbound, Permitted};
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -26,7 +39,6 @@ use toolgate_policy::CompiledPolicy;
 use toolgate_state::{Reservation, StateStore};
 
 use crate::audit_sink::AuditSink;
-use crate::permit::Permitted;
 use crate::pins::Pins;
 use crate::policy_handle::PolicyHandle;
 use crate::telemetry;
@@ -51,25 +63,39 @@ pub struct SessionInfo {
     pub session_id: String,
 }
 
-/// Where the messages produced by one incoming frame go.
+/// What one frame from the agent turned into.
 #[derive(Debug, Default)]
 pub struct Routed {
-    pub to_server: Vec<Bytes>,
+    /// Answers for the agent now (refusals, errors).
     pub to_client: Vec<Bytes>,
-    /// Tool calls forwarded by this frame (the transport times them).
-    pub forwarded_calls: Vec<Id>,
-    /// Every request forwarded by this frame, tool calls included (an HTTP transport waits
-    /// for their answers on the request's own response stream).
-    pub forwarded_requests: Vec<Id>,
-    /// Calls waiting for a person's approval: run each through
-    /// [`Interceptor::resolve_held`] in a task of its own.
-    pub held: Vec<Held>,
+    /// Requests whose answers come later, from the server or from the pipeline (a call
+    /// waiting for a person): an HTTP transport waits for them on the request's own
+    /// response stream, and must be ready for them before [`Interceptor::forward`].
+    pub awaited: Vec<Id>,
+    /// What goes on once the transport is ready: pass it to [`Interceptor::forward`].
+    pub onward: Onward,
+}
+
+/// The part of a frame's fate that happens after the transport is ready for the answers:
+/// messages for the server, calls to time, calls to hold for a person.
+#[derive(Debug, Default)]
+pub struct Onward {
+    to_server: Vec<Outbound>,
+    calls: Vec<Id>,
+    held: Vec<Held>,
+}
+
+impl Onward {
+    /// Nothing goes to the server and nothing waits for a person.
+    pub fn is_empty(&self) -> bool {
+        self.to_server.is_empty() && self.held.is_empty()
+    }
 }
 
 /// One message's fate.
 enum Step {
     /// Not a tool call: pass through unchanged.
-    Forward(Bytes),
+    Forward(Outbound),
     /// A tool call the policy allowed.
     ForwardCall(Permitted),
     /// Answer the agent ourselves.
@@ -85,7 +111,7 @@ struct PendingCall {
     tool: String,
     reservation: Option<Reservation>,
     refund_on_error: bool,
-    forwarded_at: std::time::Instant,
+    forwarded_at: tokio::time::Instant,
 }
 
 /// What to do when the counter store fails.
@@ -129,6 +155,10 @@ pub struct Interceptor {
     elicitation_seq: std::sync::atomic::AtomicU64,
     /// The out-of-band approval queue (admin API), when the gateway runs one.
     approvals: Option<crate::approvals::ApprovalQueue>,
+    /// `--call-timeout`: a forwarded call the server hasn't answered by then is abandoned.
+    call_timeout: Option<std::time::Duration>,
+    /// Where deferred messages go (attached by the transport once, let go at the end).
+    outlets: Mutex<Option<Outlets>>,
 }
 
 impl Interceptor {
@@ -143,7 +173,14 @@ impl Interceptor {
             pins: None,
             elicitation_seq: std::sync::atomic::AtomicU64::new(1),
             approvals: None,
+            call_timeout: None,
+            outlets: Mutex::new(None),
         }
+    }
+
+    pub fn with_call_timeout(mut self, after: Option<std::time::Duration>) -> Self {
+        self.call_timeout = after;
+        self
     }
 
     pub fn with_pins(mut self, pins: Arc<Pins>) -> Self {
@@ -234,37 +271,42 @@ impl Interceptor {
         };
         match incoming {
             Incoming::Message(m) => match self.client_message(m, &mut routed).await {
-                Step::Forward(b) => routed.to_server.push(b),
+                Step::Forward(b) => routed.onward.to_server.push(b),
                 Step::ForwardCall(p) => {
-                    routed.forwarded_calls.push(p.id().clone());
-                    routed.to_server.push(p.into_bytes())
+                    routed.onward.calls.push(p.id().clone());
+                    routed.onward.to_server.push(p.into())
                 }
                 Step::Reply(b) => routed.to_client.push(b),
-                Step::Hold(h) => routed.held.push(h),
+                Step::Hold(h) => routed.onward.held.push(h),
                 Step::Drop => {}
             },
             Incoming::Batch(messages) => {
                 // Evaluate element by element; forward the allowed ones as one batch (the
                 // original bytes when all are), answer the rest in one batch of our own.
                 let total = messages.len();
-                let mut forward = Vec::new();
+                let mut forward: Vec<Outbound> = Vec::new();
                 let mut replies = Vec::new();
                 for m in messages {
                     match self.client_message(m, &mut routed).await {
                         Step::Forward(b) => forward.push(b),
                         Step::ForwardCall(p) => {
-                            routed.forwarded_calls.push(p.id().clone());
-                            forward.push(p.into_bytes())
+                            routed.onward.calls.push(p.id().clone());
+                            forward.push(p.into())
                         }
                         Step::Reply(b) => replies.push(b),
-                        Step::Hold(h) => routed.held.push(h),
+                        Step::Hold(h) => routed.onward.held.push(h),
                         Step::Drop => {}
                     }
                 }
-                if forward.len() == total && routed.held.is_empty() {
-                    routed.to_server.push(bytes);
+                if forward.len() == total && routed.onward.held.is_empty() {
+                    // Every element passed as it is: the original bytes go on.
+                    routed.onward.to_server.push(Outbound::checked(bytes));
                 } else if !forward.is_empty() {
-                    routed.to_server.push(join_batch(&forward));
+                    let parts: Vec<&[u8]> = forward.iter().map(Outbound::as_bytes).collect();
+                    routed
+                        .onward
+                        .to_server
+                        .push(Outbound::checked(join_batch(&parts)));
                 }
                 if !replies.is_empty() {
                     routed.to_client.push(join_batch(&replies));
@@ -294,16 +336,12 @@ impl Interceptor {
             _ => None,
         };
         let step = self.route_client_message(m).await;
-        match (request_id, &step) {
-            (Some(id), Step::Forward(_) | Step::ForwardCall(_)) => {
-                self.state().requests.insert(id.clone());
-                routed.forwarded_requests.push(id);
-            }
-            // Its id stays taken while it waits, like a forwarded call's.
-            (Some(id), Step::Hold(_)) => {
-                self.state().requests.insert(id);
-            }
-            _ => {}
+        // A held call's id stays taken while it waits, like a forwarded call's.
+        if let (Some(id), Step::Forward(_) | Step::ForwardCall(_) | Step::Hold(_)) =
+            (request_id, &step)
+        {
+            self.state().requests.insert(id.clone());
+            routed.awaited.push(id);
         }
         step
     }
@@ -330,7 +368,7 @@ impl Interceptor {
                     st.initialize = Some(id);
                     st.client_elicits = declares_form_elicitation(m.params());
                 }
-                Step::Forward(m.raw().clone())
+                Step::Forward(Outbound::checked(m.raw().clone()))
             }
             Kind::Notification { method }
                 if method == TOOLS_CALL || is_disguised_tool_call(&method) =>
@@ -344,7 +382,7 @@ impl Interceptor {
                 if method == "notifications/cancelled" {
                     self.client_cancelled(&m).await;
                 }
-                Step::Forward(m.raw().clone())
+                Step::Forward(Outbound::checked(m.raw().clone()))
             }
             Kind::Response { id: Some(id), .. } if self.state().elicitations.contains_key(&id) => {
                 // The answer to our own approval question: never the server's business.
@@ -353,7 +391,7 @@ impl Interceptor {
                 }
                 Step::Drop
             }
-            Kind::Response { .. } => Step::Forward(m.raw().clone()),
+            Kind::Response { .. } => Step::Forward(Outbound::checked(m.raw().clone())),
         }
     }
 }
@@ -407,15 +445,15 @@ fn refuse_request_shape(id: &Id, method: &str) -> Option<Bytes> {
     None
 }
 
-fn join_batch(items: &[Bytes]) -> Bytes {
-    let len = items.iter().map(Bytes::len).sum::<usize>() + items.len() + 1;
+fn join_batch<T: AsRef<[u8]>>(items: &[T]) -> Bytes {
+    let len = items.iter().map(|i| i.as_ref().len()).sum::<usize>() + items.len() + 1;
     let mut out = BytesMut::with_capacity(len);
     out.put_u8(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.put_u8(b',');
         }
-        out.extend_from_slice(item);
+        out.extend_from_slice(item.as_ref());
     }
     out.put_u8(b']');
     out.freeze()

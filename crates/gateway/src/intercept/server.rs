@@ -1,7 +1,5 @@
 //! The server → agent direction: settle calls on their real outcome, filter `tools/list`,
-//! abandon calls past their timeout, fail everything when the server dies.
-
-use std::time::Duration;
+//! fail everything when the server dies.
 
 use bytes::Bytes;
 use serde_json::Value;
@@ -11,14 +9,14 @@ use toolgate_mcp::{Frame, Id, Incoming, Kind, Message, Outcome, filter_tools_lis
 use toolgate_state::Settlement;
 
 use super::call::tool_label;
-use super::{Answer, Interceptor, PendingCall, Routed, join_batch};
+use super::{Answer, Interceptor, PendingCall, join_batch};
 use crate::pins::Listed;
 use crate::telemetry;
 
 impl Interceptor {
-    /// Handles one frame from the server.
-    pub async fn from_server(&self, frame: Frame) -> Routed {
-        let mut routed = Routed::default();
+    /// Handles one frame from the server; returns what goes to the agent.
+    pub async fn from_server(&self, frame: Frame) -> Vec<Bytes> {
+        let mut to_client = Vec::new();
         let bytes = match frame {
             Frame::TooLong { prefix } => {
                 let id = best_effort_id(&prefix);
@@ -26,13 +24,13 @@ impl Interceptor {
                 if let Some(id) = &id {
                     self.server_answered(id, Answer::Ran).await;
                 }
-                routed.to_client.push(error_response(
+                to_client.push(error_response(
                     id.as_ref(),
                     INTERNAL_ERROR,
                     "the server's response exceeds the size limit (--max-message-bytes)",
                     None,
                 ));
-                return routed;
+                return to_client;
             }
             Frame::Message(bytes) => bytes,
         };
@@ -45,20 +43,20 @@ impl Interceptor {
                 tracing::error!(id = ?id, error = %e.message(), "the server sent a malformed message; not forwarded");
                 if let Some(id) = &id {
                     self.server_answered(id, Answer::Ran).await;
-                    routed.to_client.push(error_response(
+                    to_client.push(error_response(
                         Some(id),
                         INTERNAL_ERROR,
                         &format!("the server sent a malformed response: {}", e.message()),
                         None,
                     ));
                 }
-                return routed;
+                return to_client;
             }
         };
         match incoming {
             Incoming::Message(m) => {
                 if let Some(b) = self.server_message(&m).await {
-                    routed.to_client.push(b);
+                    to_client.push(b);
                 }
             }
             Incoming::Batch(messages) => {
@@ -72,13 +70,13 @@ impl Interceptor {
                 let unchanged =
                     out.len() == total && out.iter().zip(&messages).all(|(o, m)| o == m.raw());
                 if unchanged {
-                    routed.to_client.push(bytes);
+                    to_client.push(bytes);
                 } else if !out.is_empty() {
-                    routed.to_client.push(join_batch(&out));
+                    to_client.push(join_batch(&out));
                 }
             }
         }
-        routed
+        to_client
     }
 
     async fn server_message(&self, m: &Message) -> Option<Bytes> {
@@ -206,33 +204,6 @@ impl Interceptor {
             }
             None => false,
         }
-    }
-
-    /// Abandons a call the server has not answered in time: the agent gets an error, the
-    /// counters are refunded, and the late answer (if any) will be dropped.
-    pub async fn expire(&self, id: &Id, after: Duration) -> Option<Bytes> {
-        let pending = {
-            let mut st = self.state();
-            let p = st.calls.remove(id)?;
-            st.expired.insert(id.clone());
-            p
-        };
-        let why = format!(
-            "the server did not answer within {}s (--call-timeout); the call was abandoned and its counters refunded",
-            after.as_secs()
-        );
-        tracing::warn!(tool = %pending.tool, %id, "{why}");
-        if let Some(a) = &self.audit {
-            a.outcome(
-                &id.to_string(),
-                &pending.tool,
-                CallOutcome::Timeout,
-                Some(pending.forwarded_at.elapsed()),
-                Some(why.clone()),
-            );
-        }
-        self.settle(pending.reservation, Settlement::Refund).await;
-        Some(error_response(Some(id), INTERNAL_ERROR, &why, None))
     }
 
     /// The server is gone: every call still waiting gets an error and its counters back.

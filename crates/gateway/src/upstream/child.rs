@@ -48,7 +48,7 @@ pub fn spawn(
         source: std::io::Error::other("not piped"),
     })?;
     let pid = child.id();
-    let (to_server, to_server_rx) = mpsc::channel::<Bytes>(QUEUE);
+    let (to_server, to_server_rx) = super::UpstreamWriter::channel();
     let (from_server_tx, from_server) = mpsc::channel::<FromServer>(QUEUE);
     let (ended_tx, ended) = oneshot::channel();
     let (stdin_closed_tx, stdin_closed) = oneshot::channel::<()>();

@@ -132,7 +132,7 @@ pub async fn connect(
     if opts.url.host_str().is_none_or(str::is_empty) {
         return Err(HttpUpstreamError::NoHost { url: shown });
     }
-    let (to_server, to_rx) = mpsc::channel(QUEUE);
+    let (to_server, to_rx) = super::UpstreamWriter::channel();
     let (from_tx, from_server) = mpsc::channel(QUEUE);
     let (ended_tx, ended) = oneshot::channel();
     let (server_stream, agent_listens) = match unsolicited {

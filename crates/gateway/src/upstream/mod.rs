@@ -17,14 +17,17 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use toolgate_mcp::{Frame, Id};
 
+use crate::intercept::Outbound;
+
 /// How many messages each direction may queue before the sender waits.
 pub const QUEUE: usize = 1024;
 
 /// One MCP session with the server.
 pub struct UpstreamConn {
-    /// Messages for the server, already checked by the pipeline. Dropping the sender ends the
-    /// session politely (stdio: closes the child's stdin; HTTP: `DELETE` of the session).
-    pub to_server: mpsc::Sender<Bytes>,
+    /// Messages for the server, only as the pipeline let them through. Dropping the writer
+    /// ends the session politely (stdio: closes the child's stdin; HTTP: `DELETE` of the
+    /// session).
+    pub to_server: UpstreamWriter,
     /// Messages from the server, framed: one over the size cap arrives as
     /// [`Frame::TooLong`].
     pub from_server: mpsc::Receiver<FromServer>,
@@ -32,6 +35,53 @@ pub struct UpstreamConn {
     pub ended: oneshot::Receiver<UpstreamEnd>,
     /// Opens the server's stream of unsolicited messages when it was deferred.
     pub server_stream: ServerStream,
+}
+
+/// The way to a server: it takes only what the pipeline let through ([`Outbound`]), so no
+/// transport can forward a message, a tool call above all, that skipped the policy.
+#[derive(Debug, Clone)]
+pub struct UpstreamWriter(mpsc::Sender<Bytes>);
+
+/// The upstream session is over: nothing more can be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpstreamClosed;
+
+impl UpstreamWriter {
+    /// A writer and what the upstream reads from it.
+    pub(in crate::upstream) fn channel() -> (UpstreamWriter, mpsc::Receiver<Bytes>) {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        (UpstreamWriter(tx), rx)
+    }
+
+    /// Sends one message, waiting while the queue is full.
+    pub async fn send(&self, message: Outbound) -> Result<(), UpstreamClosed> {
+        self.0
+            .send(message.into_wire())
+            .await
+            .map_err(|_| UpstreamClosed)
+    }
+
+    /// A writer whose other end a test reads (the pipeline's in-process tests).
+    #[cfg(test)]
+    pub(crate) fn for_test() -> (UpstreamWriter, mpsc::Receiver<Bytes>) {
+        Self::channel()
+    }
+
+    /// Sends bytes no pipeline checked: the upstream's own tests only.
+    #[cfg(test)]
+    pub(in crate::upstream) async fn send_raw(&self, message: Bytes) -> Result<(), UpstreamClosed> {
+        self.0.send(message).await.map_err(|_| UpstreamClosed)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.0.is_closed()
+    }
+
+    /// The raw queue, for upstream code that speaks to the server on its own behalf (the
+    /// shared child's handshake and multiplexer).
+    pub(in crate::upstream) fn into_raw(self) -> mpsc::Sender<Bytes> {
+        self.0
+    }
 }
 
 /// When an HTTP upstream's stream of unsolicited server messages (its `GET` stream) opens.

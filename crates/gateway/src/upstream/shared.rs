@@ -72,7 +72,7 @@ impl SharedChild {
     pub async fn lane(&self) -> Result<UpstreamConn, GatewayError> {
         self.warm_up().await?;
         let mux = self.mux.lock().await;
-        let (to_server, to_server_rx) = mpsc::channel(QUEUE);
+        let (to_server, to_server_rx) = super::UpstreamWriter::channel();
         let (from_server_tx, from_server) = mpsc::channel(QUEUE);
         let (ended_tx, ended) = oneshot::channel();
         let lane = NewLane {
@@ -101,12 +101,13 @@ impl SharedChild {
 /// Starts the server, performs the handshake, and runs the multiplexer.
 async fn start(command: &[OsString], max: usize) -> Result<mpsc::Sender<NewLane>, GatewayError> {
     let mut conn = child::spawn(command, max)?.conn;
+    let child_tx = conn.to_server.into_raw();
     let init = json!({"jsonrpc": "2.0", "id": "toolgate-init", "method": "initialize", "params": {
         "protocolVersion": HANDSHAKE_VERSION,
         "capabilities": {"elicitation": {}, "sampling": {}, "roots": {"listChanged": true}},
         "clientInfo": {"name": "toolgate", "version": env!("CARGO_PKG_VERSION")}}});
     let failed = |why: String| GatewayError::Upstream(format!("the shared MCP server: {why}"));
-    conn.to_server
+    child_tx
         .send(Bytes::from(init.to_string()))
         .await
         .map_err(|_| failed("exited before initialize".into()))?;
@@ -135,16 +136,13 @@ async fn start(command: &[OsString], max: usize) -> Result<mpsc::Sender<NewLane>
         return Err(failed(format!("initialize failed: {}", result["error"])));
     };
     let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    let _ = conn
-        .to_server
-        .send(Bytes::from(initialized.to_string()))
-        .await;
+    let _ = child_tx.send(Bytes::from(initialized.to_string())).await;
     tracing::info!(
         version = init_result["protocolVersion"].as_str().unwrap_or("?"),
         "shared MCP server initialized"
     );
     let (lanes_tx, lanes_rx) = mpsc::channel(64);
-    tokio::spawn(Mux::new(conn.to_server, init_result).run(lanes_rx, conn.from_server, conn.ended));
+    tokio::spawn(Mux::new(child_tx, init_result).run(lanes_rx, conn.from_server, conn.ended));
     Ok(lanes_tx)
 }
 

@@ -4,16 +4,18 @@
 //! ```yaml
 //! - action: approve
 //!   approval: {approvers: [alice, "group:sre"], timeout: 5m, remember: session}
+//! - action: approve
+//!   approval: {via: session}   # ask in the caller's own client: trusts that application
 //! ```
 //! `approvers` and `remember` may also sit on the rule itself (as the approval issue writes
 //! them); one key in both places is an error, not a silent choice.
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{Action, Approval, Remember};
-use crate::parse::reader::{MapReader, list, string};
+use crate::model::{Action, Approval, ApprovalVia, Remember};
+use crate::parse::reader::{MapReader, list, string, word};
 use crate::source::{Node, NodeKind};
 
-const APPROVAL_KEYS: &[&str] = &["approvers", "timeout", "remember"];
+const APPROVAL_KEYS: &[&str] = &["approvers", "timeout", "remember", "via"];
 /// Longest an agent's call may be held waiting for a person.
 const MAX_TIMEOUT_S: u64 = 24 * 3600;
 /// Longest an approval may cover identical calls.
@@ -34,7 +36,12 @@ pub fn approval<'n>(
     let approvers_node = pick("approvers", m, inner.as_mut(), diags, &mut ok);
     let remember_node = pick("remember", m, inner.as_mut(), diags, &mut ok);
     let timeout_node = inner.as_mut().and_then(|i| i.get("timeout"));
-    let given = approvers_node.or(remember_node).or(timeout_node).or(nested);
+    let via_node = inner.as_mut().and_then(|i| i.get("via"));
+    let given = approvers_node
+        .or(remember_node)
+        .or(timeout_node)
+        .or(via_node)
+        .or(nested);
     if let Some(first) = given
         && action.is_some_and(|a| a != Action::Approve)
     {
@@ -78,6 +85,28 @@ pub fn approval<'n>(
         approval.timeout = seconds(n, "approval timeout", MAX_TIMEOUT_S, diags);
         ok &= approval.timeout.is_some();
     }
+    if let Some(n) = via_node {
+        match word(n, "approval via", &["queue", "session"], diags) {
+            Some("session") => {
+                approval.via = ApprovalVia::Session;
+                if let Some(a) = approvers_node {
+                    diags.error_hint(
+                        a.pos,
+                        "`approvers` can't be checked in the caller's own session (`via: session`)",
+                        "use `via: queue` (the default) to have named approvers answer",
+                    );
+                    ok = false;
+                }
+                diags.warning_hint(
+                    n.pos,
+                    "`via: session` asks the caller's own client: a headless agent can approve its own calls",
+                    "use it only for clients that show the question to a person; `via: queue` has named approvers answer",
+                );
+            }
+            Some(_) => approval.via = ApprovalVia::Queue,
+            None => ok = false,
+        }
+    }
     if let Some(i) = inner {
         i.finish(diags);
     }
@@ -108,7 +137,7 @@ fn pick<'n>(
     }
 }
 
-fn valid_approver(a: &str) -> bool {
+pub(crate) fn valid_approver(a: &str) -> bool {
     let name = a.strip_prefix("group:").unwrap_or(a);
     !name.is_empty() && name != "*" && !name.chars().any(|c| c.is_control() || c.is_whitespace())
 }

@@ -31,9 +31,10 @@ const TOP_KEYS: &[&str] = &[
     "identities",
     "auth",
     "grants",
+    "approvers",
 ];
 /// toolgate's own top-level sections: no Intercept or PolicyLayer file has them.
-const EXTENSION_KEYS: &[&str] = &["identities", "auth", "grants"];
+const EXTENSION_KEYS: &[&str] = &["identities", "auth", "grants", "approvers"];
 const IDENTITIES_FILE_KEYS: &[&str] = &["identities", "auth"];
 const ENTRY_KEYS: &[&str] = &["rules", "limits", "action", "reason"];
 
@@ -216,6 +217,10 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
         .unwrap_or_default();
     let auth = m.get("auth").and_then(|n| identities::auth(n, diags));
     let grants = m.get("grants").map(|n| grants::grants(n, diags));
+    let approvers = m
+        .get("approvers")
+        .map(|n| top_approvers(n, diags))
+        .unwrap_or_default();
     let mut tools = Vec::new();
     match m.get("tools") {
         Some(t) => match &t.kind {
@@ -254,7 +259,31 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
         identities,
         auth,
         grants,
+        approvers,
     })
+}
+
+/// The top-level `approvers`: who answers approval requests of rules naming nobody.
+fn top_approvers(node: &Node, diags: &mut Diagnostics) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in list(node, "approvers", diags).unwrap_or_default() {
+        match string(item, "an approver", diags) {
+            Some(a) if approval::valid_approver(&a) => {
+                if out.contains(&a) {
+                    diags.warning(item.pos, format!("approver `{a}` is listed twice"));
+                } else {
+                    out.push(a);
+                }
+            }
+            Some(a) => diags.error_hint(
+                item.pos,
+                format!("approver `{a}` is not an identity name or `group:NAME`"),
+                "use names as in `identities`, or `group:sre`",
+            ),
+            None => {}
+        }
+    }
+    out
 }
 
 fn entry(name: &str, pos: Pos, node: &Node, diags: &mut Diagnostics) -> Option<ToolEntry> {
@@ -369,6 +398,42 @@ fn lint(p: &Policy, diags: &mut Diagnostics) {
     }
     if let Some(grants) = &p.grants {
         lint_grants(p, grants, &hide, diags);
+    }
+    lint_approvals(p, diags);
+}
+
+/// An `approve` rule that names no approvers, in a policy that names none either, can never
+/// be approved: every call it holds is refused. Said at validation, not found in production.
+fn lint_approvals(p: &Policy, diags: &mut Diagnostics) {
+    if !p.approvers.is_empty() {
+        return;
+    }
+    let tool_rules = p.tools.iter().flat_map(|e| e.rules.iter());
+    let grant_rules = p
+        .grants
+        .iter()
+        .flatten()
+        .flat_map(|g| g.rules.iter())
+        .flat_map(|r| r.rules.iter());
+    let unanswerable: Vec<&Rule> = tool_rules
+        .chain(grant_rules)
+        .filter(|r| {
+            r.action == Action::Approve
+                && r.approval.via == crate::model::ApprovalVia::Queue
+                && r.approval.approvers.is_empty()
+        })
+        .collect();
+    if let Some(first) = unanswerable.first() {
+        let others = match unanswerable.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 other `approve` rule)".to_owned(),
+            n => format!(" (and {n} other `approve` rules)"),
+        };
+        diags.warning_hint(
+            first.pos,
+            format!("nobody may approve this rule's calls{others}: it names no `approvers` and the policy has no top-level `approvers`"),
+            "add `approvers: [alice, \"group:sre\"]` at the top level or to the rule's `approval`; approvers answer with `toolgate approvals` or on the --admin page",
+        );
     }
 }
 

@@ -220,7 +220,7 @@ pub(super) async fn start_with(
 }
 
 pub(super) async fn send(conn: &UpstreamConn, message: impl Into<Bytes>) {
-    conn.to_server.send(message.into()).await.unwrap();
+    conn.to_server.send_raw(message.into()).await.unwrap();
 }
 
 /// The next message from the server (failing the test after 5 s).
