@@ -61,7 +61,8 @@ pub trait StateStore: Send + Sync + std::fmt::Debug {
     /// pending: already settled, or refunded by its TTL (also when the deadline has passed
     /// and no sweep had reached it yet: it is refunded now, never revived). `None` means the
     /// counters were given back (or made final by a settle); a later commit of an expired one
-    /// still answers [`SettleOutcome::CommittedAfterExpiry`].
+    /// behaves as without renewals ([`SettleOutcome::CommittedAfterExpiry`] while one of its
+    /// windows is still open).
     ///
     /// A deadline only ever moves later: when the stored deadline is already past `now + TTL`
     /// (a clock that stepped back, or a fleet member with a longer TTL renewed it), it is
