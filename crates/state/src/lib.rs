@@ -4,8 +4,9 @@
 //! SQLite backend ([`SqliteStore`], the default) and a Redis backend ([`RedisStore`], see
 //! the [Redis module](crate::redis) for its design) for a fleet of gateways that share
 //! counters. A call's counters are reserved all-or-nothing, then settled (commit or refund)
-//! on the real outcome; unsettled reservations are refunded after a TTL so a crashed caller
-//! never leaks capacity. The crate knows nothing about MCP or the policy format: the
+//! on the real outcome; a call that runs longer than the reservation TTL keeps its
+//! reservation by renewing it, and reservations neither settled nor renewed within the TTL
+//! are refunded, so a crashed caller never leaks capacity. The crate knows nothing about MCP or the policy format: the
 //! gateway translates limits into [`CounterRequest`]s.
 //!
 //! ```

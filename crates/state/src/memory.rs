@@ -8,12 +8,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::accounting::{
     self, CounterReader, Prepared, calendar_bounds, calendar_end, from_micros, from_units, micros,
-    rolling_micros,
+    rolling_micros, span,
 };
 use crate::clock::Clock;
 use crate::error::StoreError;
@@ -100,8 +101,9 @@ impl Counter {
     }
 }
 
-/// A reservation's claims: pending until its deadline, then a tombstone (already refunded)
-/// kept until its windows close, so that a late commit can still be counted.
+/// A reservation's claims: pending until its deadline (which `renew` moves later; the claims
+/// themselves never move), then a tombstone (already refunded) kept until its windows
+/// close, so that a late commit can still be counted.
 struct Record {
     deadline: i64,
     entries: Vec<Entry>,
@@ -395,6 +397,37 @@ impl StateStore for MemoryStore {
             }
             _ => Ok(SettleOutcome::NotPending),
         }
+    }
+
+    async fn renew(&self, reservation: &Reservation) -> Result<Option<Reservation>, StoreError> {
+        let id = reservation.id;
+        if id.store != self.store_id {
+            return Err(StoreError::invalid(format!(
+                "reservation {id} was issued by another state store; renew it with the store that granted it"
+            )));
+        }
+        let mut inner = self.lock();
+        let now = micros(self.clock.now());
+        // Past its deadline: refunded here (into a tombstone), so it is not pending below.
+        inner.sweep(now);
+        let Some(rec) = inner.pending.get_mut(&id.seq) else {
+            return Ok(None);
+        };
+        let old = rec.deadline;
+        let deadline = old.max(now.saturating_add(self.ttl));
+        rec.deadline = deadline;
+        if deadline != old {
+            inner.by_deadline.remove(&(old, id.seq));
+            inner.by_deadline.insert((deadline, id.seq));
+        }
+        Ok(Some(Reservation {
+            expires_at: from_micros(deadline),
+            ..reservation.clone()
+        }))
+    }
+
+    fn reservation_ttl(&self) -> Duration {
+        span(self.ttl)
     }
 
     async fn snapshot(&self) -> Result<Vec<CounterView>, StoreError> {

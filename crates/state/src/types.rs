@@ -117,7 +117,10 @@ impl Reservation {
         self.id
     }
 
-    /// When the store refunds it by itself if it has not been settled.
+    /// When the store refunds it by itself if it has not been settled or renewed by then.
+    /// [`StateStore::renew`](crate::StateStore::renew) returns the reservation with its new
+    /// deadline; the caller renews before this time (e.g. when half of what is left of it
+    /// has passed).
     pub fn expires_at(&self) -> SystemTime {
         self.expires_at
     }
@@ -180,7 +183,8 @@ pub enum SettleOutcome {
     Refunded,
     /// The reservation had outlived its TTL and had been refunded automatically; the commit
     /// added its amounts again to the windows still open (without checking `max`: the call
-    /// did happen). A sign that the TTL is shorter than the calls it covers.
+    /// did happen). A sign that the caller did not renew a reservation for a call that
+    /// outlived the TTL (see [`StateStore::renew`](crate::StateStore::renew)).
     CommittedAfterExpiry,
     /// Nothing was changed: the reservation was already settled, or it expired (and was
     /// refunded then) and this is a refund, or its store forgot it (windows closed). Never a
@@ -211,8 +215,11 @@ pub struct CounterView {
 /// Tunables shared by every backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
-    /// How long a reservation may stay unsettled before the store refunds it by itself, so a
-    /// crashed caller never leaks capacity. Set it above the longest call you allow.
+    /// How long a reservation may stay unsettled after its reserve or its last renewal
+    /// before the store refunds it by itself, so a crashed caller never leaks capacity for
+    /// longer. A call that takes longer (or waits for approval) stays counted by renewing
+    /// its reservation ([`StateStore::renew`](crate::StateStore::renew)); the TTL only has
+    /// to exceed the time between renewals, with margin for a slow store.
     pub reservation_ttl: Duration,
     /// SQLite: how long to wait for another process's write lock before giving up.
     pub busy_timeout: Duration,

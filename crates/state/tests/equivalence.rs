@@ -1,6 +1,6 @@
 //! Property test: the backends give identical answers to the same random sequence of
 //! reserves, settles, resets and clock moves, so the suite's examples are not the only
-//! evidence that they agree. Memory is checked against SQLite, and Redis (when the test
+//! evidence that they agree (renewals included). Memory is checked against SQLite, and Redis (when the test
 //! Redis is there, see `redis_env`) against SQLite.
 
 mod redis_env;
@@ -19,6 +19,7 @@ use toolgate_state::{
 enum Op {
     Reserve(Vec<(usize, u8)>),
     Settle(usize, bool),
+    Renew(usize),
     Advance(u64),
     Reset(usize),
 }
@@ -34,6 +35,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => proptest::collection::vec((0..9usize, 0..6u8), 0..3).prop_map(Op::Reserve),
         2 => (any::<usize>(), any::<bool>()).prop_map(|(i, c)| Op::Settle(i, c)),
+        2 => any::<usize>().prop_map(Op::Renew),
         2 => (0..20_000u64).prop_map(Op::Advance),
         1 => (0..KEYS.len()).prop_map(Op::Reset),
         1 => Just(Op::Advance(60_000)),
@@ -97,6 +99,12 @@ async fn agree(
                 late_commit |= outcome == SettleOutcome::CommittedAfterExpiry;
             }
             Op::Settle(..) => {}
+            Op::Renew(i) if !held.is_empty() => {
+                let (a, b) = &held[i % held.len()];
+                let a = one.renew(a).await.unwrap().map(|r| r.expires_at());
+                prop_assert_eq!(a, two.renew(b).await.unwrap().map(|r| r.expires_at()));
+            }
+            Op::Renew(_) => {}
             Op::Advance(ms) => clock.advance(Duration::from_millis(ms)),
             Op::Reset(k) => {
                 prop_assert_eq!(

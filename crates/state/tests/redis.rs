@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use toolgate_state::{
-    CalendarUnit, Clock, CounterRequest, ManualClock, RedisStore, ReserveOutcome, Settlement,
-    StateStore, StoreError, StoreOptions, Window, open_store, open_store_with_options,
+    CalendarUnit, Clock, CounterRequest, ManualClock, RedisStore, ReserveOutcome, SettleOutcome,
+    Settlement, StateStore, StoreError, StoreOptions, Window, open_store, open_store_with_options,
 };
 
 const MINUTE: Window = Window::Calendar(CalendarUnit::Minute);
@@ -175,6 +175,116 @@ async fn keys_live_under_the_hash_tag_and_all_expire() {
         assert!(ttl > 0 && ttl <= 361_000, "{key} has PTTL {ttl}");
     }
     store.settle(&pending, Settlement::Commit).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_gateways_share_renewals_and_keys_outlive_them() {
+    if !redis_env::ready("two_gateways_share_renewals_and_keys_outlive_them").await {
+        return;
+    }
+    let prefix = redis_env::unique_prefix();
+    let _cleanup = redis_env::Cleanup::new(&prefix);
+    let url = redis_env::url();
+    let clock = clock();
+    // Gateway a reserves with a 1 s TTL; gateway b (same Redis and prefix) renews with 600 s.
+    let short = StoreOptions {
+        reservation_ttl: Duration::from_secs(1),
+        ..options(&prefix)
+    };
+    let a = RedisStore::open_with_options(&url, clock.clone(), &short)
+        .await
+        .unwrap();
+    let b = RedisStore::open_with_options(&url, clock.clone(), &options(&prefix))
+        .await
+        .unwrap();
+    let requests = [CounterRequest::new(
+        "tool:a",
+        1.0,
+        1.0,
+        Window::Rolling(Duration::from_secs(1)),
+    )];
+    let ReserveOutcome::Granted(held) = a.reserve(&requests).await.unwrap() else {
+        panic!("expected a grant");
+    };
+    let tag = format!("{{{prefix}}}");
+    let rkey = format!("{tag}:r:{:016x}", pending_seq(&held.id().to_string()));
+    let pidx = format!("{tag}:pending");
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    // 1 s TTL, 1 s window: the reservation's keys live about a minute (the grace).
+    for key in [&rkey, &pidx] {
+        let ttl = pttl(&mut conn, key).await;
+        assert!(ttl > 0 && ttl <= 61_000, "{key} has PTTL {ttl}");
+    }
+    let renewed = b.renew(&held).await.unwrap().expect("pending");
+    assert_eq!(renewed.expires_at(), clock.now() + Duration::from_secs(300));
+    // Its hash and the pending index now outlive the renewed deadline (+ the grace).
+    for key in [&rkey, &pidx] {
+        let ttl = pttl(&mut conn, key).await;
+        assert!(ttl > 359_000 && ttl <= 360_000, "{key} has PTTL {ttl}");
+    }
+    // a's own renewal (1 s) never pulls b's deadline earlier.
+    clock.advance(Duration::from_secs(2));
+    assert_eq!(
+        a.renew(&held).await.unwrap().map(|r| r.expires_at()),
+        Some(renewed.expires_at())
+    );
+    // Still pending long after a's TTL: both gateways' sweeps (every script starts with
+    // one) leave it alone, so the refund below is a real one.
+    clock.advance(Duration::from_secs(100));
+    for store in [&a, &b] {
+        store.snapshot().await.unwrap();
+    }
+    assert_eq!(
+        a.settle(&held, Settlement::Refund).await.unwrap(),
+        SettleOutcome::Refunded
+    );
+    assert_eq!(b.renew(&held).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn renew_expires_a_reservation_the_bounded_sweep_did_not_reach() {
+    if !redis_env::ready("renew_expires_a_reservation_the_bounded_sweep_did_not_reach").await {
+        return;
+    }
+    let prefix = redis_env::unique_prefix();
+    let _cleanup = redis_env::Cleanup::new(&prefix);
+    let url = redis_env::url();
+    let clock = clock();
+    let short = StoreOptions {
+        reservation_ttl: Duration::from_secs(1),
+        ..options(&prefix)
+    };
+    let store = RedisStore::open_with_options(&url, clock.clone(), &short)
+        .await
+        .unwrap();
+    let ReserveOutcome::Granted(held) = store.reserve(&one("k", 1.0)).await.unwrap() else {
+        panic!("expected a grant");
+    };
+    // Hide it from the sweep (as if 1000 others were due first): only the renew's own
+    // deadline check can see it is past its TTL.
+    let tag = format!("{{{prefix}}}");
+    let seq = format!("{:016x}", pending_seq(&held.id().to_string()));
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let () = redis::cmd("ZREM")
+        .arg(format!("{tag}:pending"))
+        .arg(&seq)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    clock.advance(Duration::from_secs(2));
+    assert_eq!(used(&store, "k").await, 1.0, "the sweep did not reach it");
+    assert_eq!(store.renew(&held).await.unwrap(), None);
+    assert_eq!(used(&store, "k").await, 0.0, "refunded, not revived");
+    assert_eq!(
+        store.settle(&held, Settlement::Refund).await.unwrap(),
+        SettleOutcome::NotPending
+    );
+}
+
+async fn pttl(conn: &mut redis::aio::MultiplexedConnection, key: &str) -> i64 {
+    redis::cmd("PTTL").arg(key).query_async(conn).await.unwrap()
 }
 
 /// The `seq` part of a reservation id's display form (`store-seq`).

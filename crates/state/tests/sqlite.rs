@@ -79,6 +79,75 @@ async fn pending_reservations_of_a_crashed_process_expire_after_restart() {
     grant(&store, &[req("spend", 100.0, 100.0)]).await;
 }
 
+#[tokio::test]
+async fn a_renewal_outlives_a_restart_and_lapses_when_renewals_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let clock = clock();
+    let options = StoreOptions {
+        reservation_ttl: Duration::from_secs(60),
+        ..StoreOptions::default()
+    };
+    let store = SqliteStore::open_with_options(&path, clock.clone(), &options)
+        .await
+        .unwrap();
+    let held = grant(&store, &[req("spend", 100.0, 100.0)]).await;
+    clock.advance(Duration::from_secs(50));
+    let renewed = store.renew(&held).await.unwrap().expect("pending");
+    assert_eq!(renewed.expires_at(), clock.now() + Duration::from_secs(60));
+    drop(store); // the "crash": renewals stop
+
+    let store = SqliteStore::open(&path, clock.clone()).await.unwrap();
+    clock.advance(Duration::from_secs(59)); // 109 s: past the first deadline, not the renewed one
+    assert_eq!(used(&store, "spend").await, 100.0);
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(used(&store, "spend").await, 0.0);
+    assert_eq!(store.renew(&renewed).await.unwrap(), None);
+    grant(&store, &[req("spend", 100.0, 100.0)]).await;
+}
+
+#[tokio::test]
+async fn two_stores_on_one_file_share_renewals() {
+    // Two stores on one file stand in for two processes: either may renew or settle the
+    // other's reservation, and each one's sweep sees the other's renewals.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let clock = clock();
+    let ttl = |secs| StoreOptions {
+        reservation_ttl: Duration::from_secs(secs),
+        ..StoreOptions::default()
+    };
+    let a = SqliteStore::open_with_options(&path, clock.clone(), &ttl(60))
+        .await
+        .unwrap();
+    let b = SqliteStore::open_with_options(&path, clock.clone(), &ttl(10))
+        .await
+        .unwrap();
+    let held = grant(&a, &[req("spend", 100.0, 100.0)]).await;
+    clock.advance(Duration::from_secs(40));
+    let renewed = a.renew(&held).await.unwrap().expect("pending");
+    // b's shorter TTL never pulls the deadline a set earlier.
+    assert_eq!(
+        b.renew(&held).await.unwrap().map(|r| r.expires_at()),
+        Some(renewed.expires_at())
+    );
+    clock.advance(Duration::from_secs(40)); // 80 s: past the first deadline
+    for store in [&a, &b] {
+        let ReserveOutcome::Limited(l) = store.reserve(&[req("spend", 1.0, 100.0)]).await.unwrap()
+        else {
+            panic!("the renewed reservation still counts");
+        };
+        assert_eq!(l.used, 100.0);
+    }
+    assert_eq!(
+        b.settle(&held, Settlement::Commit).await.unwrap(),
+        SettleOutcome::Committed
+    );
+    assert_eq!(a.renew(&held).await.unwrap(), None);
+    clock.advance(Duration::from_secs(3600));
+    assert_eq!(used(&a, "spend").await, 100.0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_stores_on_one_file_never_over_grant() {
     // Two stores, each with its own connection and thread, stand in for two processes.

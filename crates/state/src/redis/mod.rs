@@ -6,7 +6,7 @@
 //! Each [`StateStore`](crate::StateStore) operation is one Lua script run with `EVALSHA`
 //! (see `scripts.rs`); Redis runs a script to the end before any other command, which is
 //! what makes the multi-counter reserve all-or-nothing across gateways without a lock.
-//! `reserve` and `settle` are one round trip each; `snapshot` and `reset` first list the
+//! `reserve`, `settle` and `renew` are one round trip each; `snapshot` and `reset` first list the
 //! counters with `SCAN` (never `KEYS`), then run their script over what they found (in
 //! batches of 500 counters).
 //!
@@ -24,6 +24,14 @@
 //!   amounts leave the pending total) or refunded (amounts taken back; a calendar window
 //!   that ended keeps its count); a tombstone counts again on commit (windows still open)
 //!   and nothing happens on refund; a missing one is "not pending". Never twice.
+//! - `renew.lua` moves a pending reservation's deadline to the one asked for (the gateway's
+//!   `now` + its TTL; never earlier than the stored one) in its hash (`d`) and in the
+//!   pending index, and extends the expiry of both to match. A reservation past its
+//!   deadline that the bounded sweep did not reach is expired first, exactly as `settle`
+//!   does, so a renewal never revives a refunded reservation; a tombstone or a missing one
+//!   is "not pending". The claims are not touched: calendar amounts stay in their window's
+//!   `used`/`pend`, rolling entries keep their time and leave their log when their window
+//!   says so, pending or not.
 //! - `snapshot.lua` reports usage, pending part, window and max of the counters given.
 //! - `reset.lua` deletes the counters given and strips claims on counters that are gone
 //!   from every live reservation, so an old refund cannot free a fresh counter's capacity.
@@ -42,7 +50,7 @@
 //! | --- | --- | --- | --- |
 //! | `{toolgate}:c:<window>:<key>` | hash | `max`; calendar: `start` of the window held, `used` and its pending part `pend` (units) | calendar: window end; rolling: with its log |
 //! | `{toolgate}:l:<window>:<key>` | sorted set | rolling log: member `<reservation>:<index>:<units>`, score = time (µs) | newest entry + window |
-//! | `{toolgate}:r:<reservation>` | hash | `s` (`p` pending / `x` expired), `d` deadline, `e<i>` = entry *i* | deadline or last window end, whichever is later |
+//! | `{toolgate}:r:<reservation>` | hash | `s` (`p` pending / `x` expired), `d` deadline (moved by `renew`), `e<i>` = entry *i* | deadline or last window end, whichever is later |
 //! | `{toolgate}:pending` | sorted set | pending reservation ids, score = deadline | with the latest reservation |
 //! | `{toolgate}:expired` | sorted set | tombstones, score = when their windows close | with the latest tombstone |
 //!
@@ -76,9 +84,13 @@
 //!
 //! # Reservation TTL and crashes
 //!
-//! A granted reservation is pending until `now + reservation_ttl`; the first script that
-//! runs after that (from any gateway of the fleet) refunds it. So a gateway that crashes
-//! with reservations in flight leaks nothing beyond the TTL. Ids are random 64-bit
+//! A granted reservation is pending until `now + reservation_ttl`, and each `renew` (from
+//! any gateway of the fleet) moves that to its `now + reservation_ttl`; the first script
+//! that runs after the deadline (from any gateway) refunds it. So a gateway that crashes
+//! with reservations in flight leaks nothing beyond the TTL after its last renewal, while
+//! a call that runs (or waits for approval) longer than the TTL keeps its reservation as
+//! long as its gateway renews it. Gateways of one fleet should use the same TTL: a
+//! renewal never shortens a deadline, so the longest TTL in use wins. Ids are random 64-bit
 //! numbers: unlike a counter in Redis, they are never reused after a Redis restart, so a
 //! stale settle cannot hit a newer reservation.
 //!

@@ -1,4 +1,4 @@
-//! The four Lua scripts (reserve, settle, snapshot, reset) and their shared prelude.
+//! The five Lua scripts (reserve, settle, renew, snapshot, reset) and their shared prelude.
 //!
 //! Each script is the prelude (`prelude.lua`: key expiry, entry decoding, calendar and
 //! rolling arithmetic, the TTL sweep) followed by its own body. They start with `#!lua`
@@ -21,6 +21,7 @@ macro_rules! script {
 pub(crate) struct Scripts {
     pub reserve: Script,
     pub settle: Script,
+    pub renew: Script,
     pub snapshot: Script,
     pub reset: Script,
 }
@@ -28,15 +29,17 @@ pub(crate) struct Scripts {
 pub(crate) static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
     reserve: Script::new(script!("reserve.lua")),
     settle: Script::new(script!("settle.lua")),
+    renew: Script::new(script!("renew.lua")),
     snapshot: Script::new(script!("snapshot.lua")),
     reset: Script::new(script!("reset.lua")),
 });
 
 impl Scripts {
-    pub fn all(&self) -> [(&'static str, &Script); 4] {
+    pub fn all(&self) -> [(&'static str, &Script); 5] {
         [
             ("reserve", &self.reserve),
             ("settle", &self.settle),
+            ("renew", &self.renew),
             ("snapshot", &self.snapshot),
             ("reset", &self.reset),
         ]
@@ -49,6 +52,12 @@ pub(crate) mod outcome {
     pub const COMMITTED: i64 = 1;
     pub const REFUNDED: i64 = 2;
     pub const COMMITTED_AFTER_EXPIRY: i64 = 3;
+}
+
+/// `renew` reply codes.
+pub(crate) mod renew_code {
+    pub const NOT_PENDING: i64 = 0;
+    pub const RENEWED: i64 = 1;
 }
 
 /// `reserve` reply codes.

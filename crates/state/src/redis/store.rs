@@ -12,7 +12,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, ConnectionAddr, FromRedisValue, Script};
 
 use super::keys::{self, GRACE, Keys};
-use super::scripts::{SCRIPTS, outcome, reserve_code};
+use super::scripts::{SCRIPTS, outcome, renew_code, reserve_code};
 use crate::accounting::{self, Prepared, from_micros, from_units, micros, rolling_micros, span};
 use crate::clock::Clock;
 use crate::error::StoreError;
@@ -335,6 +335,40 @@ impl StateStore for RedisStore {
             }
             _ => return Err(self.unavailable("settle", bad_reply(&reply))),
         })
+    }
+
+    async fn renew(&self, reservation: &Reservation) -> Result<Option<Reservation>, StoreError> {
+        let id = reservation.id;
+        if id.store != self.store_id {
+            return Err(StoreError::invalid(format!(
+                "reservation {id} was issued by another state store; renew it with the store that granted it"
+            )));
+        }
+        let now = micros(self.clock.now());
+        let text = keys::id_text(id.seq);
+        let wanted = now.saturating_add(self.ttl);
+        let reply: Vec<i64> = self
+            .run(
+                "renew",
+                &SCRIPTS.renew,
+                now,
+                &[self.keys.reservation(&text)],
+                &[text, wanted.to_string()],
+            )
+            .await?;
+        self.log_swept(reply.first().copied().unwrap_or(0));
+        match reply.as_slice() {
+            [_, renew_code::NOT_PENDING] => Ok(None),
+            &[_, renew_code::RENEWED, deadline] => Ok(Some(Reservation {
+                expires_at: from_micros(deadline),
+                ..reservation.clone()
+            })),
+            _ => Err(self.unavailable("renew", bad_reply(&reply))),
+        }
+    }
+
+    fn reservation_ttl(&self) -> Duration {
+        span(self.ttl)
     }
 
     async fn snapshot(&self) -> Result<Vec<CounterView>, StoreError> {

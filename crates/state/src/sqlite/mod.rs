@@ -7,7 +7,8 @@
 //! readers and the writer overlap; `busy_timeout` bounds the wait for another process.
 //!
 //! Pending reservations are rows with a deadline, so the TTL refund also happens after a
-//! crash and restart: the next operation on the file sweeps them.
+//! crash and restart: the next operation on the file sweeps them. `renew` moves that
+//! deadline (one `UPDATE`, after the same sweep, so an expired reservation stays refunded).
 
 mod ops;
 mod schema;
@@ -16,12 +17,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use tokio::sync::oneshot;
 
-use crate::accounting::{self, from_micros, from_units, micros, rolling_micros};
+use crate::accounting::{self, from_micros, from_units, micros, rolling_micros, span};
 use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::store::StateStore;
@@ -239,6 +241,28 @@ impl StateStore for SqliteStore {
             ops::settle(conn, now, seq, settlement)
         })
         .await
+    }
+
+    async fn renew(&self, reservation: &Reservation) -> Result<Option<Reservation>, StoreError> {
+        let id = reservation.id;
+        if id.store != self.store_id {
+            return Err(StoreError::invalid(format!(
+                "reservation {id} was issued by another state store; renew it with the store that granted it"
+            )));
+        }
+        let seq = i64::try_from(id.seq).unwrap_or(i64::MAX);
+        let ttl = self.ttl;
+        let deadline = self
+            .run("renew", move |conn, now| ops::renew(conn, now, ttl, seq))
+            .await?;
+        Ok(deadline.map(|d| Reservation {
+            expires_at: from_micros(d),
+            ..reservation.clone()
+        }))
+    }
+
+    fn reservation_ttl(&self) -> Duration {
+        span(self.ttl)
     }
 
     async fn snapshot(&self) -> Result<Vec<CounterView>, StoreError> {

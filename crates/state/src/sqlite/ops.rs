@@ -335,6 +335,30 @@ pub(super) fn settle(
     Ok(outcome)
 }
 
+/// Moves a pending reservation's deadline to `now + ttl` (never earlier than it was); its
+/// deadline, or `None` when it is not pending (settled, or expired: the sweep that ran
+/// first in this transaction has refunded it into a tombstone).
+pub(super) fn renew(
+    conn: &Connection,
+    now: i64,
+    ttl: i64,
+    id: i64,
+) -> Result<Option<i64>, DbError> {
+    let Some(old): Option<i64> = conn
+        .prepare_cached("SELECT deadline FROM reservations WHERE id = ?1 AND state = ?2")?
+        .query_row(params![id, PENDING], |r| r.get(0))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let deadline = old.max(now.saturating_add(ttl));
+    if deadline != old {
+        conn.prepare_cached("UPDATE reservations SET deadline = ?1 WHERE id = ?2")?
+            .execute(params![deadline, id])?;
+    }
+    Ok(Some(deadline))
+}
+
 pub(super) fn snapshot(conn: &Connection, now: i64) -> Result<Vec<CounterView>, DbError> {
     let rows: Vec<(String, String, i64, Option<i64>, i64)> = conn
         .prepare_cached(

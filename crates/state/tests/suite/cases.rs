@@ -35,6 +35,13 @@ macro_rules! for_each_case {
             reset_forgets_pending_claims,
             snapshot_lists_live_counters,
             foreign_reservation_is_rejected,
+            renew_keeps_a_long_call_counted,
+            renew_after_settle_is_none,
+            renew_after_ttl_is_none_and_capacity_is_back,
+            commit_after_renewed_ttl_counts_again_once,
+            settle_after_renew_counts_once,
+            renewed_claims_keep_their_windows,
+            renew_never_moves_a_deadline_earlier,
         );
     };
 }
@@ -427,5 +434,267 @@ pub async fn foreign_reservation_is_rejected(open: Open) {
     let r = one.grant(&[req("k", 1.0, 5.0, MINUTE)]).await;
     let err = two.store.settle(&r, Settlement::Refund).await.unwrap_err();
     assert!(matches!(err, StoreError::InvalidRequest { .. }), "{err}");
+    let err = two.store.renew(&r).await.unwrap_err();
+    assert!(matches!(err, StoreError::InvalidRequest { .. }), "{err}");
+    assert!(err.to_string().contains("renew it"), "{err}");
     assert_eq!(one.used("k", MINUTE).await, 1.0);
+}
+
+fn ttl(secs: u64) -> StoreOptions {
+    StoreOptions {
+        reservation_ttl: Duration::from_secs(secs),
+        ..StoreOptions::default()
+    }
+}
+
+/// The issue's case: a call in flight for 305 s against a 60 s TTL stays counted as long
+/// as it is renewed, so nobody else gets its capacity meanwhile.
+pub async fn renew_keeps_a_long_call_counted(open: Open) {
+    let h = open_with(open, at(12, 0, 0, 0), ttl(60)).await;
+    assert_eq!(h.store.reservation_ttl(), Duration::from_secs(60));
+    let slow = h
+        .grant(&[
+            req("spend", 100.0, 100.0, DAY),
+            req("r", 5.0, 5.0, rolling(3600)),
+        ])
+        .await;
+    assert_eq!(slow.expires_at(), at(12, 1, 0, 0));
+    // Renewed at half the TTL, ten times: the original TTL passes five times over.
+    let mut held = slow.clone();
+    for i in 1..=10 {
+        h.advance(Duration::from_secs(30));
+        let renewed = h.store.renew(&held).await.unwrap().expect("still pending");
+        assert_eq!(renewed.expires_at(), at(12, 0, 30 * i + 60, 0));
+        assert_eq!(renewed.id(), slow.id());
+        assert_eq!(renewed.counters(), slow.counters());
+        h.limited(&[req("spend", 1.0, 100.0, DAY)]).await;
+        h.limited(&[req("r", 1.0, 5.0, rolling(3600))]).await;
+        held = renewed;
+    }
+    h.advance(Duration::from_secs(5)); // t = 305 s
+    let l = h.limited(&[req("spend", 100.0, 100.0, DAY)]).await;
+    assert_eq!(l.used, 100.0);
+    let views = h.views().await;
+    assert_eq!(
+        views
+            .iter()
+            .map(|v| (v.used, v.pending))
+            .collect::<Vec<_>>(),
+        [(5.0, 5.0), (100.0, 100.0)],
+        "{views:?}"
+    );
+    // The reservation from reserve and the renewed one are the same reservation.
+    assert_eq!(
+        h.store.settle(&slow, Settlement::Commit).await.unwrap(),
+        SettleOutcome::Committed
+    );
+    assert_eq!(
+        h.store.settle(&held, Settlement::Commit).await.unwrap(),
+        SettleOutcome::NotPending
+    );
+    assert_eq!(h.store.renew(&held).await.unwrap(), None);
+    // Final: no TTL refund ever comes for it.
+    h.advance(Duration::from_secs(600));
+    let views = h.views().await;
+    assert_eq!(
+        views
+            .iter()
+            .map(|v| (v.used, v.pending))
+            .collect::<Vec<_>>(),
+        [(5.0, 0.0), (100.0, 0.0)],
+        "{views:?}"
+    );
+    h.limited(&[req("spend", 1.0, 100.0, DAY)]).await;
+}
+
+pub async fn renew_after_settle_is_none(open: Open) {
+    for w in [MINUTE, rolling(60)] {
+        for (how, left) in [(Settlement::Commit, 3.0), (Settlement::Refund, 0.0)] {
+            let h = open_at(open, at(12, 0, 0, 0)).await;
+            let r = h.grant(&[req("k", 3.0, 5.0, w)]).await;
+            let _ = h.store.settle(&r, how).await.unwrap();
+            assert_eq!(h.store.renew(&r).await.unwrap(), None, "{w} {how:?}");
+            assert_eq!(h.used("k", w).await, left, "{w} {how:?}");
+            assert_eq!(
+                h.store.settle(&r, how).await.unwrap(),
+                SettleOutcome::NotPending
+            );
+            h.grant(&[req("k", 5.0 - left, 5.0, w)]).await;
+            h.limited(&[req("k", 1.0, 5.0, w)]).await;
+        }
+    }
+}
+
+pub async fn renew_after_ttl_is_none_and_capacity_is_back(open: Open) {
+    let h = open_with(open, at(12, 0, 0, 0), ttl(60)).await;
+    let both = [req("h", 5.0, 5.0, HOUR), req("r", 5.0, 5.0, rolling(3600))];
+    let lost = h.grant(&both).await;
+    h.advance(Duration::from_secs(30));
+    let lost = h.store.renew(&lost).await.unwrap().expect("still pending");
+    assert_eq!(lost.expires_at(), at(12, 1, 30, 0));
+    h.advance(Duration::from_secs(59));
+    h.limited(&[req("h", 1.0, 5.0, HOUR)]).await;
+    // Its renewed deadline: refunded (by the renew itself, no other call came first), and
+    // the renew says so instead of reviving it.
+    h.advance(Duration::from_secs(1));
+    assert_eq!(h.store.renew(&lost).await.unwrap(), None);
+    assert!(h.views().await.is_empty(), "both counters refunded");
+    let fresh = h.grant(&both).await;
+    assert_eq!(h.store.renew(&lost).await.unwrap(), None);
+    assert_eq!(
+        h.store.settle(&lost, Settlement::Refund).await.unwrap(),
+        SettleOutcome::NotPending
+    );
+    assert_eq!(h.used("h", HOUR).await, 5.0);
+    assert_eq!(h.used("r", rolling(3600)).await, 5.0);
+    assert_eq!(
+        h.store.settle(&fresh, Settlement::Commit).await.unwrap(),
+        SettleOutcome::Committed
+    );
+}
+
+/// A reservation whose renewals stopped behaves exactly like one never renewed.
+pub async fn commit_after_renewed_ttl_counts_again_once(open: Open) {
+    let h = open_with(open, at(12, 0, 0, 0), ttl(60)).await;
+    let slow = h
+        .grant(&[req("h", 4.0, 10.0, HOUR), req("r", 4.0, 10.0, rolling(600))])
+        .await;
+    h.advance(Duration::from_secs(50));
+    assert!(h.store.renew(&slow).await.unwrap().is_some());
+    h.advance(Duration::from_secs(61)); // t = 111 > 110
+    assert_eq!(h.used("h", HOUR).await, 0.0);
+    assert_eq!(h.used("r", rolling(600)).await, 0.0);
+    assert_eq!(h.store.renew(&slow).await.unwrap(), None);
+    assert_eq!(
+        h.store.settle(&slow, Settlement::Commit).await.unwrap(),
+        SettleOutcome::CommittedAfterExpiry
+    );
+    assert_eq!(h.used("h", HOUR).await, 4.0);
+    assert_eq!(h.used("r", rolling(600)).await, 4.0);
+    assert_eq!(
+        h.store.settle(&slow, Settlement::Commit).await.unwrap(),
+        SettleOutcome::NotPending
+    );
+    assert_eq!(h.store.renew(&slow).await.unwrap(), None);
+    assert_eq!(h.used("h", HOUR).await, 4.0);
+    assert_eq!(h.used("r", rolling(600)).await, 4.0);
+}
+
+pub async fn settle_after_renew_counts_once(open: Open) {
+    for w in [HOUR, rolling(600)] {
+        let h = open_with(open, at(12, 0, 0, 0), ttl(20)).await;
+        let other = h.grant(&[req("k", 2.0, 5.0, w)]).await;
+        let _ = h.store.settle(&other, Settlement::Commit).await.unwrap();
+        // Refund after a renewal, past the original TTL: given back once.
+        let back = h.grant(&[req("k", 3.0, 5.0, w)]).await;
+        h.advance(Duration::from_secs(15));
+        let renewed = h.store.renew(&back).await.unwrap().expect("pending");
+        h.advance(Duration::from_secs(15)); // t = 30: original TTL 20, renewed 35
+        assert_eq!(h.used("k", w).await, 5.0, "{w}");
+        assert_eq!(
+            h.store.settle(&renewed, Settlement::Refund).await.unwrap(),
+            SettleOutcome::Refunded
+        );
+        for again in [Settlement::Refund, Settlement::Commit] {
+            assert_eq!(
+                h.store.settle(&back, again).await.unwrap(),
+                SettleOutcome::NotPending
+            );
+        }
+        assert_eq!(h.store.renew(&back).await.unwrap(), None);
+        assert_eq!(
+            h.used("k", w).await,
+            2.0,
+            "{w}: only its own amount went back"
+        );
+        // Commit after renewals, past the original TTL: counted once, never refunded.
+        let kept = h.grant(&[req("k", 3.0, 5.0, w)]).await;
+        for _ in 0..3 {
+            h.advance(Duration::from_secs(10));
+            assert!(h.store.renew(&kept).await.unwrap().is_some());
+        }
+        h.advance(Duration::from_secs(10)); // 40 s after its reserve
+        assert_eq!(
+            h.store.settle(&kept, Settlement::Commit).await.unwrap(),
+            SettleOutcome::Committed
+        );
+        assert_eq!(
+            h.store.settle(&kept, Settlement::Commit).await.unwrap(),
+            SettleOutcome::NotPending
+        );
+        h.advance(Duration::from_secs(60));
+        assert_eq!(h.used("k", w).await, 5.0, "{w}");
+        h.limited(&[req("k", 1.0, 5.0, w)]).await;
+    }
+}
+
+/// Renewing moves the deadline, not the claims: a calendar amount stays in the window it
+/// was reserved in and a rolling entry leaves its window at its original time, pending or
+/// not; when the renewed reservation is finally refunded (by settle or by its TTL) the
+/// amounts reserved since are untouched.
+pub async fn renewed_claims_keep_their_windows(open: Open) {
+    for by_settle in [true, false] {
+        let h = open_with(open, at(12, 59, 30, 0), ttl(30)).await;
+        let a = h
+            .grant(&[req("k", 3.0, 5.0, HOUR), req("r", 3.0, 5.0, rolling(60))])
+            .await;
+        h.advance(Duration::from_secs(20)); // 12:59:50
+        let a = h.store.renew(&a).await.unwrap().expect("pending");
+        h.limited(&[req("k", 3.0, 5.0, HOUR)]).await;
+        h.advance(Duration::from_secs(20)); // 13:00:10: a new hour
+        let a = h.store.renew(&a).await.unwrap().expect("pending");
+        assert_eq!(
+            h.used("k", HOUR).await,
+            0.0,
+            "the old hour's claim stays there"
+        );
+        let k = h.grant(&[req("k", 5.0, 5.0, HOUR)]).await;
+        let _ = h.store.settle(&k, Settlement::Commit).await.unwrap();
+        let l = h.limited(&[req("r", 5.0, 5.0, rolling(60))]).await;
+        assert_eq!(
+            (l.used, l.retry_after),
+            (3.0, Some(Duration::from_secs(20)))
+        );
+        h.advance(Duration::from_secs(25)); // 13:00:35: a's rolling entry left at 13:00:30
+        let a = h.store.renew(&a).await.unwrap().expect("pending");
+        assert_eq!(a.expires_at(), at(13, 1, 5, 0));
+        assert_eq!(h.used("r", rolling(60)).await, 0.0);
+        let r = h.grant(&[req("r", 5.0, 5.0, rolling(60))]).await;
+        let _ = h.store.settle(&r, Settlement::Commit).await.unwrap();
+        if by_settle {
+            assert_eq!(
+                h.store.settle(&a, Settlement::Refund).await.unwrap(),
+                SettleOutcome::Refunded
+            );
+        } else {
+            h.advance(Duration::from_secs(30)); // 13:01:05: its deadline
+            assert_eq!(h.store.renew(&a).await.unwrap(), None);
+        }
+        // Every window of its claims has closed: nothing left to give back or count again.
+        assert_eq!(
+            h.store.settle(&a, Settlement::Commit).await.unwrap(),
+            SettleOutcome::NotPending
+        );
+        assert_eq!(h.used("k", HOUR).await, 5.0, "by_settle {by_settle}");
+        assert_eq!(h.used("r", rolling(60)).await, 5.0, "by_settle {by_settle}");
+        h.limited(&[req("k", 1.0, 5.0, HOUR)]).await;
+        h.limited(&[req("r", 1.0, 5.0, rolling(60))]).await;
+    }
+}
+
+pub async fn renew_never_moves_a_deadline_earlier(open: Open) {
+    let h = open_with(open, at(12, 0, 0, 0), ttl(60)).await;
+    let r = h.grant(&[req("k", 5.0, 5.0, HOUR)]).await;
+    h.advance(Duration::from_secs(30));
+    let r = h.store.renew(&r).await.unwrap().expect("pending");
+    assert_eq!(r.expires_at(), at(12, 1, 30, 0));
+    // The clock steps back 20 s: now + TTL would be earlier than the deadline held.
+    h.clock.set(at(12, 0, 10, 0));
+    let again = h.store.renew(&r).await.unwrap().expect("pending");
+    assert_eq!(again.expires_at(), at(12, 1, 30, 0));
+    h.clock.set(at(12, 1, 29, 0));
+    h.limited(&[req("k", 1.0, 5.0, HOUR)]).await;
+    h.clock.set(at(12, 1, 30, 0));
+    assert_eq!(h.store.renew(&r).await.unwrap(), None);
+    assert_eq!(h.used("k", HOUR).await, 0.0);
 }
