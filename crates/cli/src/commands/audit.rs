@@ -178,6 +178,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         eprintln!("note: {note}");
     }
     if let Some(p) = &report.problem {
+        crate::pipe::verdict(EXIT_TAMPERED);
         println!("TAMPERED {p}");
         println!(
             "  {} record(s) checked before it; everything from this line on is untrusted",
