@@ -264,3 +264,24 @@ async fn the_checkpoint_interval_is_configurable() {
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn a_gateway_stopped_by_sigterm_closes_its_log_signed() {
+    // `systemctl stop` must not leave a log that looks crashed (an unsigned tail, and a
+    // recovery record at the next start).
+    let s = setup();
+    let client = gateway(&s, &[]);
+    client.initialize("2025-06-18").await.unwrap();
+    client.call_tool("echo", json!({"text": "a"})).await;
+    let pid = client.pid().unwrap();
+    let ok = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let status = client.wait_exit().await.unwrap();
+    assert_eq!(status.code(), Some(128 + 15));
+    assert_eq!(types(&s.audit).last(), Some(&RecordType::Checkpoint));
+    let (code, out, err) = verify(&s, &[]);
+    assert_eq!(code, Some(0), "{out}{err}");
+}
