@@ -42,7 +42,7 @@ pub use redact::Redactor;
 pub use segment::{chain_files, rotated_path, rotated_segments};
 pub use status::{Summary, summarize, summarize_files};
 pub use time::{Clock, ManualClock, SystemClock};
-pub use verify::{Problem, ProblemKind, Report, VerifyOptions, verify};
+pub use verify::{Position, Problem, ProblemKind, Report, UnsignedTail, VerifyOptions, verify};
 pub use writer::{AuditHandle, AuditLog, AuditOptions, FsyncPolicy, Health, SigningOptions};
 
 /// `$XDG_DATA_HOME/toolgate/audit.jsonl`, else `~/.local/share/toolgate/audit.jsonl`;

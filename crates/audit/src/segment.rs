@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::chain::{GENESIS, line_hash, sha256_hex};
 use crate::error::AuditError;
-use crate::record::Record;
+use crate::record::{Record, RecordType};
 
 const TAIL_CHUNK: u64 = 64 * 1024;
 
@@ -158,6 +158,9 @@ pub(crate) struct Resumed {
     pub torn: Option<(u64, String)>,
     /// Something else worth a recovery record.
     pub note: Option<String>,
+    /// The key (hex) of the chain's last record when that record is a checkpoint: a writer
+    /// that closed the log cleanly left one there.
+    pub closed_by: Option<String>,
 }
 
 /// Opens `path` for appending and finds the chain head: from the file's last line, or from
@@ -180,6 +183,7 @@ pub(crate) fn resume(path: &Path) -> Result<Resumed, AuditError> {
         continues_from: None,
         torn: None,
         note: None,
+        closed_by: None,
     };
     if len > 0 {
         let tail =
@@ -200,7 +204,10 @@ pub(crate) fn resume(path: &Path) -> Result<Resumed, AuditError> {
         if let Some(line) = tail.last_line {
             r.prev = line_hash(&line);
             match serde_json::from_slice::<Record>(&line) {
-                Ok(last) => r.next_seq = last.seq + 1,
+                Ok(last) => {
+                    r.next_seq = last.seq + 1;
+                    r.closed_by = closing_key(&last);
+                }
                 Err(e) => {
                     tracing::warn!(path = %path.display(), error = %e, "the last audit record can't be read; the chain continues from its bytes (verify will report it)");
                     r.note = Some(format!(
@@ -223,11 +230,21 @@ pub(crate) fn resume(path: &Path) -> Result<Resumed, AuditError> {
             read_tail(&f, seg_len).map_err(|e| AuditError::io(seg, "reading the tail", e))?;
         if let Some(line) = tail.last_line {
             r.prev = line_hash(&line);
-            r.next_seq = serde_json::from_slice::<Record>(&line).map_or(1, |l| l.seq + 1);
+            if let Ok(last) = serde_json::from_slice::<Record>(&line) {
+                r.next_seq = last.seq + 1;
+                r.closed_by = closing_key(&last);
+            }
             r.continues_from = seg.file_name().map(|n| n.to_string_lossy().into_owned());
         }
     }
     Ok(r)
+}
+
+/// The signing key of a checkpoint record.
+fn closing_key(last: &Record) -> Option<String> {
+    (last.record_type == RecordType::Checkpoint)
+        .then(|| last.key.clone())
+        .flatten()
 }
 
 #[cfg(test)]

@@ -2,6 +2,14 @@
 //! given oldest first), consecutive sequence numbers, and checkpoint signatures. The first
 //! bad record is named by file and line with what is wrong; verification stops there,
 //! because nothing after a broken link can be trusted.
+//!
+//! Under a trusted public key a signed checkpoint proves every record before it. Records
+//! after the last one are consistent with the chain but prove nothing: whoever can write
+//! the file can append them, or cut the file back and write a different ending. They are
+//! reported as an [`UnsignedTail`], and [`Report::is_ok`] is false while there is one unless
+//! [`VerifyOptions::allow_unsigned_tail`] (a live log always has one between checkpoints).
+//! What no log can show: that nothing came after its last checkpoint. A file cut back to
+//! a checkpoint verifies; only a copy or a head kept elsewhere tells.
 
 use std::fmt;
 use std::fs::File;
@@ -18,6 +26,10 @@ pub struct VerifyOptions {
     /// Checkpoints must be signed by this key; without it signatures are only checked
     /// against the key written in the log, which proves nothing against a forger.
     pub public_key: Option<PublicKey>,
+    /// Accept records after the last signed checkpoint (still reported in
+    /// [`Report::unsigned`]): for a live log, whose newest records wait for the next
+    /// checkpoint.
+    pub allow_unsigned_tail: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +101,53 @@ pub struct FileSummary {
     pub last_seq: Option<u64>,
 }
 
+/// Where a record is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub file: PathBuf,
+    /// 1-based.
+    pub line: u64,
+    pub seq: u64,
+    /// The record's own `time` (RFC 3339).
+    pub time: String,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{} (seq {}, {})",
+            self.file.display(),
+            self.line,
+            self.seq,
+            self.time
+        )
+    }
+}
+
+/// Records after the last checkpoint signed by the trusted key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsignedTail {
+    pub records: u64,
+    /// The last signed checkpoint.
+    pub after: Position,
+    /// The first record after it.
+    pub first: Position,
+}
+
+impl fmt::Display for UnsignedTail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} record(s) after the last signed checkpoint at {} are not yet signed (from {}:{})",
+            self.records,
+            self.after,
+            self.first.file.display(),
+            self.first.line
+        )
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub files: Vec<FileSummary>,
@@ -99,6 +158,12 @@ pub struct Report {
     /// Records after the last verified checkpoint (all of them without a key): provably
     /// consistent, but not signed yet.
     pub unsigned_tail: u64,
+    /// The last checkpoint signed by the trusted key (`None` without a key).
+    pub last_signed: Option<Position>,
+    /// With a key: the records after the last signed checkpoint, when there are any.
+    pub unsigned: Option<UnsignedTail>,
+    /// The unsigned tail was accepted ([`VerifyOptions::allow_unsigned_tail`]).
+    pub tail_allowed: bool,
     /// Hash of the last line: the value the next record's `prev` will carry.
     pub head: String,
     pub notes: Vec<String>,
@@ -106,7 +171,15 @@ pub struct Report {
 }
 
 impl Report {
+    /// Nothing was tampered with and, under a key, every record is signed (or an unsigned
+    /// tail was explicitly allowed).
     pub fn is_ok(&self) -> bool {
+        self.is_intact() && (self.unsigned.is_none() || self.tail_allowed)
+    }
+
+    /// No tampering found: the chain and every signature check out. Records after the last
+    /// signed checkpoint may still be there ([`Report::unsigned`]).
+    pub fn is_intact(&self) -> bool {
         self.problem.is_none()
     }
 }
@@ -120,6 +193,7 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Report, Audi
         prev_line_hash: None,
         prev_seq: None,
         embedded_only: false,
+        tail_first: None,
     };
     for path in paths {
         if let Err(p) = v.file(path)? {
@@ -132,10 +206,24 @@ pub fn verify(paths: &[PathBuf], options: &VerifyOptions) -> Result<Report, Audi
             file: paths.last().cloned().unwrap_or_default(),
             line: 0,
             kind: ProblemKind::Unsigned,
-            detail: "no checkpoint signed by the given public key: the chain is consistent but \
-                     nothing proves who wrote it"
-                .into(),
+            detail: format!(
+                "no checkpoint signed by the given public key: the chain of {} record(s) is \
+                 consistent but nothing proves who wrote it (a gateway with --audit-key signs \
+                 a log as soon as it opens it)",
+                v.report.records
+            ),
         });
+    }
+    if let (Some(after), Some(first)) = (&v.report.last_signed, &v.tail_first)
+        && v.report.problem.is_none()
+        && v.report.unsigned_tail > 0
+    {
+        v.report.unsigned = Some(UnsignedTail {
+            records: v.report.unsigned_tail,
+            after: after.clone(),
+            first: first.clone(),
+        });
+        v.report.tail_allowed = options.allow_unsigned_tail;
     }
     Ok(v.finish())
 }
@@ -146,6 +234,8 @@ struct Verifier<'a> {
     prev_line_hash: Option<String>,
     prev_seq: Option<u64>,
     embedded_only: bool,
+    /// The first record after the last signed checkpoint.
+    tail_first: Option<Position>,
 }
 
 impl Verifier<'_> {
@@ -194,7 +284,7 @@ impl Verifier<'_> {
                         .into(),
                 ));
             }
-            match self.line(&buf, summary.records == 0) {
+            match self.line(&buf, summary.records == 0, path, line_no) {
                 Ok(seq) => {
                     summary.records += 1;
                     summary.first_seq.get_or_insert(seq);
@@ -213,7 +303,13 @@ impl Verifier<'_> {
     }
 
     /// Checks one line; returns its sequence number.
-    fn line(&mut self, line: &[u8], first_in_file: bool) -> Result<u64, (ProblemKind, String)> {
+    fn line(
+        &mut self,
+        line: &[u8],
+        first_in_file: bool,
+        path: &Path,
+        line_no: u64,
+    ) -> Result<u64, (ProblemKind, String)> {
         let record: Record = serde_json::from_slice(line).map_err(|e| {
             (
                 ProblemKind::BadJson,
@@ -285,10 +381,31 @@ impl Verifier<'_> {
                 record.seq
             ));
         }
+        let position = || Position {
+            file: path.to_path_buf(),
+            line: line_no,
+            seq: record.seq,
+            time: record.time.clone(),
+        };
         if record.record_type == RecordType::Checkpoint {
-            self.checkpoint(&record)?;
+            if self.checkpoint(&record)? {
+                self.report.last_signed = Some(position());
+                self.tail_first = None;
+            }
         } else {
+            if self.report.unsigned_tail == 0 {
+                self.tail_first = Some(position());
+            }
             self.report.unsigned_tail += 1;
+        }
+        if record.record_type == RecordType::Recovery {
+            self.report.notes.push(format!(
+                "{}:{line_no}: recovery record (seq {}, {}): {}",
+                path.display(),
+                record.seq,
+                record.time,
+                record.note.as_deref().unwrap_or("no note")
+            ));
         }
         self.report.records += 1;
         self.prev_line_hash = Some(line_hash(line));
@@ -296,7 +413,8 @@ impl Verifier<'_> {
         Ok(record.seq)
     }
 
-    fn checkpoint(&mut self, r: &Record) -> Result<(), (ProblemKind, String)> {
+    /// Checks a checkpoint's signature; true when it is signed by the trusted key.
+    fn checkpoint(&mut self, r: &Record) -> Result<bool, (ProblemKind, String)> {
         self.report.checkpoints += 1;
         let bad = |detail: String| (ProblemKind::BadSignature, detail);
         let (Some(key_hex), Some(sig)) = (&r.key, &r.sig) else {
@@ -330,7 +448,170 @@ impl Verifier<'_> {
         if self.options.public_key.is_some() {
             self.report.signatures_verified += 1;
             self.report.unsigned_tail = 0;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::seal;
+    use crate::keys::AuditKey;
+
+    /// A chain of records of these kinds (`C` checkpoint signed by `key`, `D` decision),
+    /// continuing from `prev` at `seq`.
+    fn extend(lines: &mut Vec<Vec<u8>>, kinds: &str, key: &AuditKey) {
+        let (mut seq, mut prev) = match lines.last() {
+            None => (1, GENESIS.to_string()),
+            Some(l) => (
+                serde_json::from_slice::<Record>(l).unwrap().seq + 1,
+                line_hash(l),
+            ),
+        };
+        for k in kinds.chars() {
+            let time = format!("2026-01-31T12:00:{:02}.000000Z", seq % 60);
+            let ty = if k == 'C' {
+                RecordType::Checkpoint
+            } else {
+                RecordType::Decision
+            };
+            let mut r = Record::new(seq, time.clone(), ty, prev.clone());
+            if ty == RecordType::Checkpoint {
+                r.key = Some(key.public_key().to_hex());
+                r.sig = Some(key.sign_checkpoint(seq, &time, &prev));
+            } else {
+                r.tool = Some(format!("tool{seq}"));
+            }
+            let line = seal(&r);
+            prev = line_hash(&line);
+            seq += 1;
+            lines.push(line);
+        }
+    }
+
+    fn check(lines: &[Vec<u8>], key: Option<&AuditKey>, allow: bool) -> Report {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let mut text = Vec::new();
+        for l in lines {
+            text.extend_from_slice(l);
+            text.push(b'\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        let options = VerifyOptions {
+            public_key: key.map(AuditKey::public_key),
+            allow_unsigned_tail: allow,
+        };
+        verify(&[path], &options).unwrap()
+    }
+
+    fn key() -> AuditKey {
+        AuditKey::from_seed([42; 32])
+    }
+
+    #[test]
+    fn a_log_ending_in_a_checkpoint_is_ok() {
+        let mut lines = Vec::new();
+        extend(&mut lines, "CDDCDDC", &key());
+        let r = check(&lines, Some(&key()), false);
+        assert!(r.is_ok(), "{:?} {:?}", r.problem, r.unsigned);
+        assert_eq!((r.signatures_verified, r.unsigned_tail), (3, 0));
+        assert_eq!(r.last_signed.as_ref().unwrap().line, 7);
+        assert!(r.unsigned.is_none());
+    }
+
+    #[test]
+    fn a_fresh_log_with_only_its_startup_checkpoint_is_ok() {
+        let mut lines = Vec::new();
+        extend(&mut lines, "C", &key());
+        let r = check(&lines, Some(&key()), false);
+        assert!(r.is_ok(), "{:?} {:?}", r.problem, r.unsigned);
+        assert_eq!(r.records, 1);
+    }
+
+    #[test]
+    fn records_forged_after_the_last_checkpoint_fail_unless_allowed() {
+        let mut lines = Vec::new();
+        extend(&mut lines, "CDDC", &key());
+        // The forger holds no key: a valid chain, but unsigned.
+        extend(&mut lines, "DD", &AuditKey::from_seed([66; 32]));
+        let r = check(&lines, Some(&key()), false);
+        assert!(r.is_intact(), "{:?}", r.problem);
+        assert!(!r.is_ok());
+        let tail = r.unsigned.clone().unwrap();
+        assert_eq!(tail.records, 2);
+        assert_eq!((tail.after.line, tail.after.seq), (4, 4));
+        assert_eq!(tail.first.line, 5);
+        let text = tail.to_string();
+        assert!(
+            text.starts_with("2 record(s) after the last signed checkpoint at ")
+                && text.contains(":4 (seq 4, 2026-01-31T12:00:04.000000Z)")
+                && text.contains("are not yet signed"),
+            "{text}"
+        );
+
+        let allowed = check(&lines, Some(&key()), true);
+        assert!(allowed.is_ok());
+        assert!(allowed.tail_allowed);
+        let still = allowed.unsigned.expect("still reported");
+        assert_eq!((still.records, still.after.line), (2, 4));
+    }
+
+    #[test]
+    fn a_truncation_that_drops_the_last_checkpoint_shows_as_an_unsigned_tail() {
+        let mut lines = Vec::new();
+        extend(&mut lines, "CDDCDDC", &key());
+        // Cut back to before the last checkpoint and write a different ending.
+        lines.truncate(5);
+        extend(&mut lines, "DDD", &AuditKey::from_seed([66; 32]));
+        let r = check(&lines, Some(&key()), false);
+        assert!(r.is_intact() && !r.is_ok());
+        let tail = r.unsigned.unwrap();
+        assert_eq!((tail.records, tail.after.line, tail.first.line), (4, 4, 5));
+    }
+
+    #[test]
+    fn a_truncation_back_to_a_checkpoint_can_not_be_seen() {
+        // A checkpoint proves what came before it, never that nothing came after.
+        let mut lines = Vec::new();
+        extend(&mut lines, "CDDCDDC", &key());
+        lines.truncate(4);
+        let r = check(&lines, Some(&key()), false);
+        assert!(r.is_ok());
+        assert_eq!(r.last_signed.unwrap().line, 4);
+    }
+
+    #[test]
+    fn a_forged_checkpoint_is_tampering_not_a_tail() {
+        let mut lines = Vec::new();
+        extend(&mut lines, "CDD", &key());
+        extend(&mut lines, "C", &AuditKey::from_seed([66; 32]));
+        let r = check(&lines, Some(&key()), true);
+        assert!(!r.is_ok());
+        assert_eq!(r.problem.unwrap().kind, ProblemKind::BadSignature);
+    }
+
+    #[test]
+    fn without_any_signed_checkpoint_even_allowing_a_tail_fails() {
+        let mut lines = Vec::new();
+        extend(&mut lines, "DDD", &key());
+        let r = check(&lines, Some(&key()), true);
+        assert!(!r.is_ok());
+        assert_eq!(r.problem.unwrap().kind, ProblemKind::Unsigned);
+    }
+
+    #[test]
+    fn without_a_key_there_is_no_tail_verdict() {
+        let mut lines = Vec::new();
+        extend(&mut lines, "CDD", &key());
+        let r = check(&lines, None, false);
+        assert!(r.is_ok());
+        assert!(r.unsigned.is_none() && r.last_signed.is_none());
+        assert_eq!(
+            r.unsigned_tail, 2,
+            "every other record, without a trusted key"
+        );
     }
 }

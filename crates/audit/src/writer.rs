@@ -32,13 +32,15 @@ pub enum FsyncPolicy {
     Never,
 }
 
-/// Periodic signed checkpoints.
+/// Signed checkpoints: one when the log opens (unless it already ends with one by this
+/// key), then periodic ones while records come, around rotations and at close.
 #[derive(Debug, Clone)]
 pub struct SigningOptions {
     pub key: AuditKey,
     /// A checkpoint after this many records…
     pub every_records: u64,
-    /// …or this long after the last one, whichever comes first (and at rotation and close).
+    /// …or this long after the last one, whichever comes first. Nothing is signed while
+    /// nothing is written.
     pub every: Duration,
 }
 

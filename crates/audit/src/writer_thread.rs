@@ -68,6 +68,8 @@ impl Writer {
         shared: Arc<Shared>,
     ) -> Result<Writer, AuditError> {
         let r = resume(&path)?;
+        let closed_by = r.closed_by.clone();
+        let new_chain = r.prev == GENESIS;
         let mut w = Writer {
             path,
             file: None,
@@ -95,18 +97,53 @@ impl Writer {
             rotation_retry_at: None,
             batch_error: None,
         };
-        if w.adopt(r) {
-            // Put the repair on record now, not whenever the first event comes.
+        let repaired = w.adopt(r);
+        let signed = w.startup_checkpoint(closed_by.as_deref(), new_chain);
+        if repaired || signed {
+            // Put the repair and the signature on record now, not whenever the first event
+            // comes.
             w.commit(true);
             if let Some(e) = w.batch_error.take() {
                 return Err(AuditError::io(
                     &w.path,
-                    "writing the recovery record",
+                    "writing the first records",
                     std::io::Error::other(e),
                 ));
             }
         }
         Ok(w)
+    }
+
+    /// With a key, a log is signed as soon as it is opened, so a fresh log verifies before
+    /// the first interval has passed. A log a writer with this key closed cleanly already
+    /// ends with its checkpoint. Any other log (its writer crashed or was killed, ran without
+    /// this key, or lines were added after it) is signed as found, after a recovery record
+    /// that says so: whatever came after its last checkpoint was not vouched for by the
+    /// writer that wrote it. True when records were queued.
+    fn startup_checkpoint(&mut self, closed_by: Option<&str>, new_chain: bool) -> bool {
+        let Some(s) = &self.signing else {
+            return false;
+        };
+        let ours = s.key.public_key().to_hex();
+        let closed_by_us = closed_by == Some(ours.as_str());
+        if closed_by_us && self.since_checkpoint == 0 {
+            return false;
+        }
+        if !new_chain && !closed_by_us {
+            let why = if closed_by.is_some() {
+                "the log ended with a checkpoint by another key"
+            } else {
+                "the log did not end with a signed checkpoint (its last writer crashed, was \
+                 killed or ran without a key, or lines were added after it)"
+            };
+            let rec = self.recovery(format!(
+                "{why}: the records since its last checkpoint by this key, if any, are signed \
+                 by the next checkpoint as found, not as written"
+            ));
+            self.push(rec);
+        }
+        self.checkpoint_now();
+        true
     }
 
     /// Takes the on-disk state as the truth; true when a recovery record was queued.
@@ -305,7 +342,6 @@ impl Writer {
         }
         self.push(rec);
         self.buf_events += 1;
-        self.since_checkpoint += 1;
         if let Some(s) = &self.signing
             && self.since_checkpoint >= s.every_records.max(1)
         {
@@ -336,6 +372,9 @@ impl Writer {
     }
 
     fn push_raw(&mut self, mut rec: Record) {
+        if rec.record_type != RecordType::Checkpoint {
+            self.since_checkpoint += 1;
+        }
         rec.seq = self.seq;
         rec.prev = std::mem::take(&mut self.prev);
         let line = seal(&rec);
@@ -348,7 +387,14 @@ impl Writer {
     /// A signed checkpoint of the current head, when the log has a key and anything
     /// happened since the last one.
     fn checkpoint(&mut self) {
-        if self.signing.is_none() || self.since_checkpoint == 0 {
+        if self.since_checkpoint > 0 {
+            self.checkpoint_now();
+        }
+    }
+
+    /// A signed checkpoint of the current head, when the log has a key.
+    fn checkpoint_now(&mut self) {
+        if self.signing.is_none() {
             return;
         }
         self.ensure_file_start();
@@ -509,7 +555,12 @@ impl Writer {
         self.size = 0;
         self.continues_from = target.file_name().map(|n| n.to_string_lossy().into_owned());
         match open_locked(&self.path) {
-            Ok(f) => self.file = Some(f),
+            Ok(f) => {
+                self.file = Some(f);
+                // The new file starts signed (rotation record, checkpoint), so it verifies
+                // on its own once older files are archived.
+                self.checkpoint_now();
+            }
             Err(e) => {
                 tracing::error!(error = %e, "can't open a new audit file after rotation");
                 self.shared.set_error(e.to_string());

@@ -35,6 +35,7 @@ fn signed_log(dir: &std::path::Path, key: &AuditKey, pairs: usize) -> std::path:
 fn verify_with(path: &std::path::Path, key: Option<&AuditKey>) -> toolgate_audit::Report {
     let options = VerifyOptions {
         public_key: key.map(AuditKey::public_key),
+        ..VerifyOptions::default()
     };
     verify(&chain_files(path).unwrap(), &options).unwrap()
 }
@@ -46,17 +47,20 @@ fn checkpoints_every_n_records_and_at_close_verify_under_the_key() {
     let path = signed_log(dir.path(), &key, 5);
     let rs = records(&path);
     let kinds: Vec<RecordType> = rs.iter().map(|r| r.record_type).collect();
-    // 10 events, a checkpoint after every 4th, and one at close for the last 2.
+    // One when the log opens, then 10 events with a checkpoint after every 4th, and one at
+    // close for the last 2.
     assert_eq!(
         kinds
             .iter()
             .filter(|k| **k == RecordType::Checkpoint)
             .count(),
-        3
+        4
     );
-    assert_eq!(kinds[4], RecordType::Checkpoint);
+    assert_eq!(kinds[0], RecordType::Checkpoint);
+    assert_eq!(rs[0].prev, toolgate_audit::GENESIS);
+    assert_eq!(kinds[5], RecordType::Checkpoint);
     assert_eq!(*kinds.last().unwrap(), RecordType::Checkpoint);
-    let cp = &rs[4];
+    let cp = &rs[5];
     assert_eq!(cp.key.as_deref(), Some(key.public_key().to_hex().as_str()));
     assert!(key.public_key().verify_checkpoint(
         cp.seq,
@@ -72,8 +76,9 @@ fn checkpoints_every_n_records_and_at_close_verify_under_the_key() {
 
     let report = verify_with(&path, Some(&key));
     assert!(report.is_ok(), "{:?}", report.problem);
-    assert_eq!(report.signatures_verified, 3);
+    assert_eq!(report.signatures_verified, 4);
     assert_eq!(report.unsigned_tail, 0);
+    assert!(report.unsigned.is_none());
 }
 
 #[test]
@@ -89,7 +94,7 @@ fn a_fully_rewritten_chain_fails_on_the_signature() {
         let mut out = Vec::new();
         for (i, line) in original.iter().enumerate() {
             let mut r: Record = serde_json::from_slice(line).unwrap();
-            if i == 0 {
+            if i == 1 {
                 r.identity = Some("mallory".into());
             }
             r.prev = prev;
@@ -108,7 +113,7 @@ fn a_fully_rewritten_chain_fails_on_the_signature() {
     // Old signatures no longer match the rewritten heads.
     forge(None);
     let p = verify_with(&path, None).problem.unwrap();
-    assert_eq!((p.line, p.kind), (5, ProblemKind::BadSignature), "{p}");
+    assert_eq!((p.line, p.kind), (6, ProblemKind::BadSignature), "{p}");
 
     // Re-signed with the forger's key, the log is consistent: only the trusted key tells.
     let mallory = AuditKey::from_seed([66; 32]);
@@ -121,8 +126,9 @@ fn a_fully_rewritten_chain_fails_on_the_signature() {
             .iter()
             .any(|n| n.contains("key written in the log only"))
     );
+    // The first checkpoint (the one at open) is already the forger's.
     let p = verify_with(&path, Some(&key)).problem.unwrap();
-    assert_eq!((p.line, p.kind), (5, ProblemKind::BadSignature), "{p}");
+    assert_eq!((p.line, p.kind), (1, ProblemKind::BadSignature), "{p}");
 }
 
 #[test]
@@ -142,16 +148,16 @@ fn a_checkpoint_with_a_forged_signature_fails() {
     let key = AuditKey::from_seed([5; 32]);
     let path = signed_log(dir.path(), &key, 3);
     let mut ls = lines(&path);
-    let mut r: Record = serde_json::from_slice(&ls[4]).unwrap();
+    let mut r: Record = serde_json::from_slice(&ls[5]).unwrap();
     assert_eq!(r.record_type, RecordType::Checkpoint);
     let mut sig = r.sig.clone().unwrap();
     sig.replace_range(0..2, if &sig[0..2] == "00" { "11" } else { "00" });
     r.sig = Some(sig);
     r.hash = None;
-    ls[4] = seal(&r);
+    ls[5] = seal(&r);
     write_lines(&path, &ls);
     let p = verify_with(&path, Some(&key)).problem.unwrap();
-    assert_eq!((p.line, p.kind), (5, ProblemKind::BadSignature), "{p}");
+    assert_eq!((p.line, p.kind), (6, ProblemKind::BadSignature), "{p}");
 }
 
 #[test]
@@ -182,24 +188,179 @@ fn checkpoints_also_come_on_a_timer() {
         },
     )
     .unwrap();
+    let checkpoints = |rs: &[Record]| {
+        rs.iter()
+            .filter(|r| r.record_type == RecordType::Checkpoint)
+            .count()
+    };
     log.record(allow(1)).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let rs = common::records_so_far(&path);
-        if rs.iter().any(|r| r.record_type == RecordType::Checkpoint) {
+        if checkpoints(&rs) == 2 {
             break;
         }
         assert!(std::time::Instant::now() < deadline, "no timed checkpoint");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Live, and signed up to its last record without waiting for the close.
+    assert!(verify_with(&path, Some(&key)).is_ok());
+    std::thread::sleep(Duration::from_millis(200));
     log.shutdown_blocking().unwrap();
     assert_eq!(
-        records(&path)
-            .iter()
-            .filter(|r| r.record_type == RecordType::Checkpoint)
-            .count(),
-        1,
-        "nothing new to sign at close"
+        checkpoints(&records(&path)),
+        2,
+        "the one at open and the timed one; nothing new to sign when idle or at close"
     );
+    assert!(verify_with(&path, Some(&key)).is_ok());
+}
+
+fn open_signed(path: &std::path::Path, key: &AuditKey) -> toolgate_audit::AuditHandle {
+    AuditLog::open(
+        path,
+        AuditOptions {
+            signing: Some(SigningOptions::new(key.clone())),
+            ..AuditOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_fresh_log_is_signed_as_soon_as_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let key = AuditKey::from_seed([8; 32]);
+    let log = open_signed(&path, &key);
+    // Before any event, and long before the first interval.
+    let rs = common::records_so_far(&path);
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs[0].record_type, RecordType::Checkpoint);
+    assert!(verify_with(&path, Some(&key)).is_ok());
+
+    // A live log with records since its last checkpoint: intact, with an unsigned tail.
+    log.record(allow(1)).unwrap();
+    log.flush_blocking().unwrap();
+    let live = verify_with(&path, Some(&key));
+    assert!(live.is_intact() && !live.is_ok());
+    assert_eq!(live.unsigned.as_ref().unwrap().records, 1);
+    let allowed = verify(
+        &chain_files(&path).unwrap(),
+        &VerifyOptions {
+            public_key: Some(key.public_key()),
+            allow_unsigned_tail: true,
+        },
+    )
+    .unwrap();
+    assert!(allowed.is_ok());
+
+    log.shutdown_blocking().unwrap();
+    let closed = verify_with(&path, Some(&key));
+    assert!(closed.is_ok(), "{:?}", closed.unsigned);
+
+    // Reopened after a clean close: the log already ends signed, nothing is added.
+    let before = lines(&path).len();
+    let log = open_signed(&path, &key);
+    log.flush_blocking().unwrap();
+    assert_eq!(lines(&path).len(), before);
+    drop(log);
+}
+
+#[test]
+fn a_log_left_unsigned_is_signed_as_found_with_a_recovery_record_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let key = AuditKey::from_seed([9; 32]);
+    let log = open_signed(&path, &key);
+    log.shutdown_blocking().unwrap();
+    // Records appended by something else while no gateway ran (or a writer that crashed
+    // before its closing checkpoint): a valid chain, unsigned.
+    let mut ls = lines(&path);
+    let mut prev = toolgate_audit::chain::line_hash(ls.last().unwrap());
+    for seq in 2..4u64 {
+        let mut r = Record::new(
+            seq,
+            "2026-01-31T12:00:00.000000Z".into(),
+            RecordType::Decision,
+            prev,
+        );
+        r.identity = Some("mallory".into());
+        let line = seal(&r);
+        prev = toolgate_audit::chain::line_hash(&line);
+        ls.push(line);
+    }
+    write_lines(&path, &ls);
+    let forged = verify_with(&path, Some(&key));
+    assert_eq!(forged.unsigned.as_ref().unwrap().records, 2);
+
+    let log = open_signed(&path, &key);
+    log.shutdown_blocking().unwrap();
+    let rs = records(&path);
+    let n = rs.len();
+    assert_eq!(rs[n - 2].record_type, RecordType::Recovery);
+    assert!(
+        rs[n - 2]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("did not end with a signed checkpoint"),
+        "{:?}",
+        rs[n - 2].note
+    );
+    assert_eq!(rs[n - 1].record_type, RecordType::Checkpoint);
+    let report = verify_with(&path, Some(&key));
+    assert!(report.is_ok());
+    assert!(
+        report.notes.iter().any(|n| n.contains("recovery record")),
+        "verify shows the recovery note: {:?}",
+        report.notes
+    );
+}
+
+#[test]
+fn every_rotated_file_starts_and_ends_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let key = AuditKey::from_seed([10; 32]);
+    let clock = clock();
+    let log = AuditLog::open(
+        &path,
+        AuditOptions {
+            max_bytes: 4 * 1024,
+            signing: Some(SigningOptions::new(key.clone())),
+            ..options(clock.clone())
+        },
+    )
+    .unwrap();
+    write_pairs(&log, &clock, 0..30);
+    log.flush_blocking().unwrap();
+    let files = chain_files(&path).unwrap();
+    assert!(files.len() >= 3, "{files:?}");
+    for (i, f) in files.iter().enumerate() {
+        let rs = records(f);
+        let kinds: Vec<RecordType> = rs.iter().map(|r| r.record_type).collect();
+        if i > 0 {
+            assert_eq!(
+                kinds[..2],
+                [RecordType::Rotation, RecordType::Checkpoint],
+                "{f:?}"
+            );
+        }
+        if i + 1 < files.len() {
+            assert_eq!(kinds.last(), Some(&RecordType::Checkpoint), "{f:?}");
+        }
+    }
+    // The live file alone (older files archived): signed from its second line.
+    let alone = verify(
+        &files[files.len() - 1..],
+        &VerifyOptions {
+            public_key: Some(key.public_key()),
+            allow_unsigned_tail: true,
+        },
+    )
+    .unwrap();
+    assert!(alone.is_ok(), "{:?}", alone.problem);
+    assert!(alone.last_signed.as_ref().unwrap().line >= 2);
+    log.shutdown_blocking().unwrap();
     assert!(verify_with(&path, Some(&key)).is_ok());
 }

@@ -187,9 +187,15 @@ fn dropping_every_handle_closes_the_log_cleanly() {
     drop(clone);
     // The writer writes the final checkpoint and stops on its own.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !common::records_so_far(&path)
+    while common::records_so_far(&path)
         .iter()
-        .any(|r| r.record_type == RecordType::Checkpoint)
+        .map(|r| r.record_type)
+        .collect::<Vec<_>>()
+        != [
+            RecordType::Checkpoint,
+            RecordType::Decision,
+            RecordType::Checkpoint,
+        ]
     {
         assert!(std::time::Instant::now() < deadline, "no final checkpoint");
         std::thread::sleep(Duration::from_millis(10));

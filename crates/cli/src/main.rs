@@ -3,6 +3,7 @@
 
 mod allocator;
 mod commands;
+mod pipe;
 
 use std::process::ExitCode;
 
@@ -55,6 +56,8 @@ enum PolicyCommand {
 }
 
 fn main() -> ExitCode {
+    // `toolgate … | head`: a closed stdout ends the command quietly (see `pipe`).
+    pipe::install();
     let cli = Cli::parse();
     init_logging();
     match cli.command {

@@ -3,7 +3,10 @@
 //! picks the files and prints.
 //!
 //! `verify` exits 0 when the chain holds, 1 when it was tampered with (the first bad record
-//! is named as FILE:LINE), 2 when a file or key can't be read.
+//! is named as FILE:LINE), 2 when a file or key can't be read, and 3 when, under
+//! `--public-key`, records follow the last signed checkpoint (the chain proves them
+//! consistent, but anyone who can write the file could have written them) unless
+//! `--allow-unsigned-tail` accepts them for a live log.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,7 @@ use toolgate_audit::{
 
 const EXIT_TAMPERED: u8 = 1;
 const EXIT_IO: u8 = 2;
+const EXIT_UNSIGNED_TAIL: u8 = 3;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,7 +32,8 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Prove the hash chain and checkpoint signatures; exit 0 ok, 1 tampered, 2 I/O error.
+    /// Prove the hash chain and checkpoint signatures; exit 0 ok, 1 tampered, 2 I/O error,
+    /// 3 records after the last signed checkpoint (with --public-key).
     Verify(VerifyArgs),
     /// Show the latest records; `-f` keeps following the log (across rotations).
     Tail(TailArgs),
@@ -46,6 +51,10 @@ struct VerifyArgs {
     /// Checkpoints must be signed by this key (64 hex digits, or a file holding them).
     #[arg(long, value_name = "HEX|FILE")]
     public_key: Option<String>,
+    /// With --public-key: accept records after the last signed checkpoint (a live log has
+    /// them until its next checkpoint) and only warn about them, instead of exiting 3.
+    #[arg(long)]
+    allow_unsigned_tail: bool,
 }
 
 #[derive(clap::Args)]
@@ -170,7 +179,11 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         Some(Ok(k)) => Some(k),
         Some(Err(e)) => return io_fail(e.into()),
     };
-    let report = match toolgate_audit::verify(&files, &VerifyOptions { public_key }) {
+    let options = VerifyOptions {
+        public_key,
+        allow_unsigned_tail: args.allow_unsigned_tail,
+    };
+    let report = match toolgate_audit::verify(&files, &options) {
         Ok(r) => r,
         Err(e) => return io_fail(e.into()),
     };
@@ -178,6 +191,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         eprintln!("note: {note}");
     }
     if let Some(p) = &report.problem {
+        crate::pipe::verdict(EXIT_TAMPERED);
         println!("TAMPERED {p}");
         println!(
             "  {} record(s) checked before it; everything from this line on is untrusted",
@@ -185,16 +199,31 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_TAMPERED);
     }
-    let signed = if args.public_key.is_some() {
-        format!(
-            ", {} checkpoint(s) signed by the given key, {} record(s) after the last one",
+    if let Some(tail) = &report.unsigned {
+        if !report.tail_allowed {
+            crate::pipe::verdict(EXIT_UNSIGNED_TAIL);
+            println!("UNSIGNED {tail}");
+            println!(
+                "  the chain up to that checkpoint is proven; the records after it are consistent \
+                 with it, but anyone who can write the file could have written them. A live log \
+                 has such a tail until its next checkpoint: --allow-unsigned-tail accepts it"
+            );
+            return ExitCode::from(EXIT_UNSIGNED_TAIL);
+        }
+        eprintln!(
+            "warning: {tail}; accepted (--allow-unsigned-tail), but nothing proves who wrote them"
+        );
+    }
+    let signed = match (&args.public_key, &report.last_signed) {
+        (Some(_), Some(last)) => format!(
+            ", {} checkpoint(s) signed by the given key (the last at {last}), {} record(s) after it",
             report.signatures_verified, report.unsigned_tail
-        )
-    } else {
-        format!(
+        ),
+        (Some(_), None) => ", no records to sign".to_string(),
+        (None, _) => format!(
             ", {} checkpoint(s) (signatures not checked against a trusted key)",
             report.checkpoints
-        )
+        ),
     };
     println!(
         "ok: {} record(s) in {} file(s){signed}; head {}",

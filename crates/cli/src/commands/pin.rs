@@ -200,6 +200,9 @@ struct Counts {
 
 /// `--check`: every drift, then the verdict.
 fn report_check(drifts: &[Drift], listed: usize, existed: bool, path: &Path) -> ExitCode {
+    if drifts.iter().any(|d| d.kind != DriftKind::Removed) {
+        crate::pipe::verdict(EXIT_FAILED);
+    }
     if !existed {
         println!(
             "  (no pin file at {}: every tool counts as not pinned; run `toolgate pin` to pin them)",

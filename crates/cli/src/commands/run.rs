@@ -42,9 +42,21 @@ pub struct Args {
     /// Argument paths always redacted in the audit log (e.g. `requestBody.token`); repeatable.
     #[arg(long = "audit-redact", value_name = "PATH")]
     audit_redact: Vec<String>,
-    /// Ed25519 seed file: sign chain checkpoints (`toolgate audit keygen FILE` makes one).
+    /// Ed25519 seed file: sign chain checkpoints (`toolgate audit keygen FILE` makes one):
+    /// when the log opens, every interval while records come, at rotation and at shutdown.
     #[arg(long)]
     audit_key: Option<PathBuf>,
+    /// Seconds between signed checkpoints while records are being written (decimals
+    /// allowed). Records after the last checkpoint are unsigned: anyone who can write the
+    /// file could have written them, so a shorter interval narrows that window.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "60",
+        requires = "audit_key",
+        value_parser = parse_interval
+    )]
+    audit_checkpoint_interval: std::time::Duration,
     /// Refuse calls that can't be recorded durably (each allowed call waits for its fsync).
     #[arg(long)]
     audit_required: bool,
@@ -342,6 +354,18 @@ fn server_name(command: &[OsString]) -> String {
         .unwrap_or_default()
 }
 
+/// `--audit-checkpoint-interval`: positive seconds, decimals allowed (0.001 s to a day).
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(0.001..=86_400.0).contains(&secs) {
+        return Err(format!("`{s}`: give between 0.001 and 86400 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
 /// Opens the audit log `--audit` names (default: the data dir; `off` disables it). When the
 /// default file is held by another gateway, this one writes `audit-<pid>.jsonl` beside it.
 fn open_audit(args: &Args) -> Result<Option<toolgate_audit::AuditHandle>, String> {
@@ -359,9 +383,12 @@ fn open_audit(args: &Args) -> Result<Option<toolgate_audit::AuditHandle>, String
         )?,
     };
     let signing = match &args.audit_key {
-        Some(k) => Some(SigningOptions::new(
-            AuditKey::load(k).map_err(|e| format!("audit key {}: {e}", k.display()))?,
-        )),
+        Some(k) => Some(SigningOptions {
+            every: args.audit_checkpoint_interval,
+            ..SigningOptions::new(
+                AuditKey::load(k).map_err(|e| format!("audit key {}: {e}", k.display()))?,
+            )
+        }),
         None => None,
     };
     let options = || AuditOptions {

@@ -22,12 +22,16 @@ pub fn run(args: &Args) -> ExitCode {
     for path in &args.files {
         match read(path) {
             Ok((loaded, display)) => {
+                let failed = args.strict && !loaded.warnings.is_empty();
+                if failed {
+                    worst = worst.max(EXIT_INVALID);
+                    crate::pipe::verdict(worst);
+                }
                 for w in &loaded.warnings {
                     println!("{}", w.render(&display));
                 }
                 let p = &loaded.policy;
                 let rules: usize = p.tools.iter().map(|t| t.rules.len()).sum();
-                let failed = args.strict && !loaded.warnings.is_empty();
                 // Only policies that have identities or grants mention them.
                 let mut access = String::new();
                 if !p.identities.is_empty() {
@@ -50,17 +54,16 @@ pub fn run(args: &Args) -> ExitCode {
                         n => format!(", {n} warning(s)"),
                     }
                 );
-                if failed {
-                    worst = worst.max(EXIT_INVALID);
-                }
             }
             Err(Failure::Invalid(lines)) => {
-                lines.iter().for_each(|l| println!("{l}"));
                 worst = worst.max(EXIT_INVALID);
+                crate::pipe::verdict(worst);
+                lines.iter().for_each(|l| println!("{l}"));
             }
             Err(Failure::Io(message)) => {
-                eprintln!("{message}");
                 worst = worst.max(EXIT_IO);
+                crate::pipe::verdict(worst);
+                eprintln!("{message}");
             }
         }
     }
