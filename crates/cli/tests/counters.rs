@@ -324,6 +324,33 @@ async fn redis_outage_with_fail_open_allows_uncounted_and_says_so() {
     assert!(stderr.contains("allowed uncounted"), "{stderr}");
 }
 
+/// A reservation lives as long as its call: the store's TTL only recovers what a dead
+/// gateway held. (A call in flight past the fixed 300 s TTL was refunded while it still ran:
+/// 200 spent against a cap of 100 after 305 s, repeatable.) Here the TTL is 1 s and the call
+/// takes 3.5 s; a second call 2.5 s in must still find the limit used.
+#[tokio::test]
+async fn a_call_longer_than_the_reservation_ttl_stays_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "tools:\n  slow:\n    rules:\n      - {name: once, action: allow, rate_limit: {max: 1, window: 86400}}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("s.log");
+    let g = spawn_gateway(&policy, "memory", &["--reservation-ttl", "1"], &log);
+    initialized(&g).await;
+    let long = g.call_tool("slow", json!({"ms": 3500}));
+    let meanwhile = async {
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        g.call_tool("slow", json!({"ms": 10})).await
+    };
+    let (long, meanwhile) = tokio::join!(long, meanwhile);
+    assert_eq!(long["result"]["isError"], json!(false), "{long}");
+    assert_eq!(kind(&meanwhile), "rate_limited", "{meanwhile}");
+    assert_eq!(calls_seen(&log), 1);
+}
+
 /// A call toolgate gives up on is treated like a cancelled one: the server is told, and the
 /// counters stay spent, since a server may run it anyway. (Refunding let 5 calls × 100 run
 /// against a cap of 100.)

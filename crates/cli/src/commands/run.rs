@@ -33,6 +33,11 @@ pub struct Args {
     /// `open` allows them uncounted (logged and audited as such).
     #[arg(long, value_enum, default_value = "closed")]
     state_fail_mode: FailModeArg,
+    /// Seconds after which the counter store gives back a reservation nobody renewed: how
+    /// soon a crashed gateway's in-flight calls stop counting. A live gateway renews the
+    /// reservations of calls in flight or waiting for approval, however long they take.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    reservation_ttl: u64,
     /// Audit log file (JSONL, hash-chained), or `off`. Default: the platform data dir.
     #[arg(long, env = "TOOLGATE_AUDIT")]
     audit: Option<String>,
@@ -196,6 +201,7 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
         })?;
     let store_options = StoreOptions {
         key_prefix: args.state_prefix.clone(),
+        reservation_ttl: std::time::Duration::from_secs(args.reservation_ttl),
         ..StoreOptions::default()
     };
     let store = open_store_with_options(&args.state, Arc::new(SystemClock), &store_options)

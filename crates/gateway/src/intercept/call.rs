@@ -144,6 +144,9 @@ impl Interceptor {
         }
         match self.reserve(&c.decision).await {
             Ok(reservation) => Ok(Admission {
+                renewal: reservation
+                    .as_ref()
+                    .map(|r| Renewal::start(self.store.clone(), r)),
                 reservation,
                 note: None,
             }),
@@ -151,6 +154,7 @@ impl Interceptor {
                 tracing::warn!(tool = %c.call.name, "{reason}; allowed uncounted (--state-fail-mode open)");
                 Ok(Admission {
                     reservation: None,
+                    renewal: None,
                     note: Some(format!(
                         "{reason}; allowed uncounted by --state-fail-mode open"
                     )),
@@ -174,7 +178,11 @@ impl Interceptor {
         admission: Admission,
         approval: Option<ApprovedBy>,
     ) -> Step {
-        let Admission { reservation, note } = admission;
+        let Admission {
+            reservation,
+            renewal,
+            note,
+        } = admission;
         c.log(&self.session, "allow", note.as_deref().unwrap_or(""));
         if let Some(a) = &self.audit {
             let recorded = Recorded {
@@ -209,6 +217,7 @@ impl Interceptor {
             PendingCall {
                 tool: c.call.name,
                 reservation,
+                _renewal: renewal,
                 refund_on_error: c.decision.refund_on_error,
                 forwarded_at: tokio::time::Instant::now(),
             },
@@ -322,11 +331,49 @@ pub(super) enum ReserveRefusal {
     StoreFailed(String),
 }
 
-/// What a call passed the checks with: its counters, and a note for the audit record.
+/// What a call passed the checks with: its counters (kept alive while it waits), and a
+/// note for the audit record.
 #[derive(Debug)]
 pub(super) struct Admission {
     pub reservation: Option<Reservation>,
+    pub renewal: Option<Renewal>,
     pub note: Option<String>,
+}
+
+/// Keeps a reservation from lapsing while its call is in flight or waiting for a person:
+/// the store's TTL only exists to give back what a dead gateway held, and a call that runs
+/// longer must stay counted (otherwise "slow call, repeat" beats a spend cap). Dropping it
+/// stops the renewals; the call's settlement ends the reservation.
+#[derive(Debug)]
+pub(super) struct Renewal(tokio::task::JoinHandle<()>);
+
+impl Renewal {
+    fn start(store: Arc<dyn toolgate_state::StateStore>, reservation: &Reservation) -> Renewal {
+        let mut reservation = reservation.clone();
+        // A third of the TTL: two renewals can fail (a store hiccup) before it lapses.
+        let every = (store.reservation_ttl() / 3).max(Duration::from_millis(100));
+        Renewal(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                match store.renew(&reservation).await {
+                    Ok(Some(renewed)) => reservation = renewed,
+                    Ok(None) => {
+                        tracing::warn!(reservation = %reservation.id(), "a reservation lapsed while its call was still open; its counters were given back");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, reservation = %reservation.id(), "could not renew a reservation; retrying");
+                    }
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// A tool call the policy has judged, with everything its refusal or admission needs.

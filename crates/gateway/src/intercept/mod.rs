@@ -110,6 +110,8 @@ enum Step {
 struct PendingCall {
     tool: String,
     reservation: Option<Reservation>,
+    /// Keeps the reservation alive until the call is settled (dropped with the entry).
+    _renewal: Option<call::Renewal>,
     refund_on_error: bool,
     forwarded_at: tokio::time::Instant,
 }
