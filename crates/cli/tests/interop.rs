@@ -723,8 +723,8 @@ fn scenario_notices_a_gateway_that_enforces_nothing() {
     assert!(run.stderr.contains("interop: FAIL: "), "{}", run.describe());
 }
 
-/// Issue 7 with the official Python SDK client: `action: approve` asks through the SDK's
-/// elicitation callback; approve → the tool runs, and the next identical call asks again;
+/// Issue 7 with the official Python SDK client: `action: approve` with `approval: {via: session}`
+/// asks through the SDK's elicitation callback; approve → the tool runs, and the next identical call asks again;
 /// decline → a tool error with kind `approval_denied`.
 #[test]
 fn the_python_sdk_answers_approvals_in_its_own_session() {
@@ -734,7 +734,7 @@ fn the_python_sdk_answers_approvals_in_its_own_session() {
     let dir = tempfile::tempdir().unwrap();
     let policy = write_policy(
         dir.path(),
-        "version: \"1\"\ntools:\n  echo:\n    rules:\n      - {name: echo needs a human, action: approve, reason: Echoes are sensitive}\n",
+        "version: \"1\"\ntools:\n  echo:\n    rules:\n      - {name: echo needs a human, action: approve, approval: {via: session}, reason: Echoes are sensitive}\n",
     );
     for answer in ["approve", "decline"] {
         let out = Command::new(&peers.python)
