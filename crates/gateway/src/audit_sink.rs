@@ -100,6 +100,32 @@ impl AuditSink {
         }
     }
 
+    /// A message refused before any policy decision (malformed, over the size cap, a
+    /// `tools/call` sent as a notification, a disguised method, a reused id): recorded as a
+    /// denial with its `kind`, so probing the gateway leaves a trace. `what` is the tool when
+    /// known, else the method, else `?`.
+    pub fn refused_message(
+        &self,
+        call_id: Option<&str>,
+        what: &str,
+        kind: &str,
+        reason: &str,
+        policy_version: &str,
+    ) {
+        self.record(DecisionEvent {
+            call: self.call(call_id.unwrap_or("-"), what),
+            arguments: None,
+            verdict: Verdict::Deny,
+            kind: Some(kind.to_owned()),
+            rule: None,
+            reason: Some(reason.to_owned()),
+            counters: Vec::new(),
+            approval: None,
+            approver: None,
+            policy_version: policy_version.to_owned(),
+        });
+    }
+
     /// Queues a record; a full queue or a dead writer is logged (and counted by the writer).
     pub fn record(&self, event: DecisionEvent) {
         if let Err(e) = self.handle.record(event) {

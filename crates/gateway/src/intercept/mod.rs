@@ -211,6 +211,20 @@ impl Interceptor {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Records a message refused before any policy decision.
+    fn audit_refused(&self, id: Option<&Id>, what: &str, kind: &str, reason: &str) {
+        if let Some(a) = &self.audit {
+            let policy = self.policy.current();
+            a.refused_message(
+                id.map(|i| i.to_string()).as_deref(),
+                what,
+                kind,
+                reason,
+                policy.version(),
+            );
+        }
+    }
+
     /// The protocol version the server answered `initialize` with, once known.
     pub fn protocol_version(&self) -> Option<String> {
         self.state().protocol_version.clone()
@@ -251,6 +265,12 @@ impl Interceptor {
             Frame::TooLong { prefix } => {
                 let id = best_effort_id(&prefix);
                 tracing::warn!(id = ?id, "refused an over-long message from the client");
+                self.audit_refused(
+                    id.as_ref(),
+                    "?",
+                    "oversize",
+                    "message exceeds the size limit",
+                );
                 routed.to_client.push(error_response(
                     id.as_ref(),
                     INVALID_REQUEST,
@@ -267,6 +287,7 @@ impl Interceptor {
                 let id = best_effort_id(&bytes);
                 telemetry::refused_message("client");
                 tracing::warn!(id = ?id, error = %e.message(), "refused a malformed message from the client");
+                self.audit_refused(id.as_ref(), "?", "malformed", &e.message());
                 routed.to_client.push(parse_error_response(id.as_ref(), &e));
                 return routed;
             }
@@ -321,10 +342,22 @@ impl Interceptor {
     async fn client_message(&self, m: Message, routed: &mut Routed) -> Step {
         if let Kind::Request { id, method } = m.kind() {
             if let Some(refusal) = refuse_request_shape(id, method) {
+                self.audit_refused(
+                    Some(id),
+                    method,
+                    "malformed",
+                    "a non-integer numeric id or an unprintable method name",
+                );
                 return Step::Reply(refusal);
             }
             if self.state().requests.contains(id) {
                 tracing::warn!(%id, %method, "refused a request reusing an id still in flight");
+                self.audit_refused(
+                    Some(id),
+                    method,
+                    "duplicate_id",
+                    "the request reused the id of one still in flight",
+                );
                 return Step::Reply(error_response(
                     Some(id),
                     INVALID_REQUEST,
@@ -353,6 +386,12 @@ impl Interceptor {
             Kind::Request { id, method } if method == TOOLS_CALL => self.tool_call(id, m).await,
             Kind::Request { id, method } if is_disguised_tool_call(&method) => {
                 tracing::warn!(%method, "refused a method spelled like tools/call");
+                self.audit_refused(
+                    Some(&id),
+                    &method,
+                    "disguised_method",
+                    "a variant spelling of tools/call",
+                );
                 Step::Reply(error_response(
                     Some(&id),
                     INVALID_REQUEST,
@@ -378,6 +417,18 @@ impl Interceptor {
                 // A tool call without an id can't be answered, so it can't be refused
                 // visibly either: drop it rather than let a server run it unchecked.
                 tracing::warn!(%method, "dropped a tools/call sent as a notification");
+                let tool = m
+                    .params()
+                    .and_then(|p| p.get("name"))
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or(&method)
+                    .to_owned();
+                self.audit_refused(
+                    None,
+                    &tool,
+                    "notification_call",
+                    "a tools/call sent as a notification (no id to answer) was dropped",
+                );
                 Step::Drop
             }
             Kind::Notification { method } => {

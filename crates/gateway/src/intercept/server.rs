@@ -92,6 +92,13 @@ impl Interceptor {
             tracing::warn!(%id, "dropped the server's late answer to a call abandoned at its timeout");
             return None;
         }
+        if !self.state().requests.contains(id) {
+            // Nobody asked: an answer to an id the agent never sent could carry anything (a
+            // hidden tool's definition in an unfiltered list), and no pipeline step judged it.
+            telemetry::refused_message("server");
+            tracing::warn!(%id, "dropped a server response to a request the agent never sent");
+            return None;
+        }
         let is_tool_error = m
             .result()
             .and_then(|r| r.get("isError"))
