@@ -83,6 +83,8 @@ single_message_tests!(
     bypass_case_variant_name_key,
     bypass_lone_case_variant_name_key,
     bypass_case_variant_argument_key,
+    bypass_lone_case_variant_argument_key,
+    bypass_fullwidth_argument_key,
     bypass_case_variant_arguments_key,
     bypass_unicode_fold_arguments_key,
     bypass_lone_unicode_fold_arguments_key,

@@ -167,3 +167,48 @@ for line in sys.stdin:
     sys.stdout.write(json.dumps({"jsonrpc": "2.0", "id": m["id"], "result": r}) + "\n")
     sys.stdout.flush()
 "#;
+
+/// A lenient server takes `DELETE_USER` or fullwidth `ｄｅｌｅｔｅ_ｕｓｅｒ` for `delete_user`:
+/// under a permissive policy (`default: allow`, the hidden tool not pinned) such a spelling
+/// would otherwise pass `hide: [delete_user]`. Neither reaches the server.
+#[tokio::test]
+async fn tool_names_that_only_imitate_a_hidden_one_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "version: \"1\"\ndefault: allow\nhide: [delete_user]\ntools:\n  echo: {rules: [{action: allow}]}\n",
+    )
+    .unwrap();
+    let log = dir.path().join("upstream.log");
+    let g = StdioClient::builder(TOOLGATE)
+        .args([
+            "run",
+            "--state",
+            "memory",
+            "--pin-file",
+            "off",
+            "--audit",
+            "off",
+            "--policy",
+        ])
+        .arg(&policy)
+        .arg("--")
+        .arg(example_server_path())
+        .env("TOOLGATE_TESTKIT_LOG", &log)
+        .stderr(StderrMode::Capture)
+        .timeout(Duration::from_secs(15))
+        .spawn()
+        .unwrap();
+    g.initialize("2025-06-18").await.unwrap();
+    for name in [
+        "DELETE_USER",
+        "Delete_User",
+        "\u{ff44}\u{ff45}\u{ff4c}\u{ff45}\u{ff54}\u{ff45}_\u{ff55}\u{ff53}\u{ff45}\u{ff52}",
+    ] {
+        let r = g.call_tool(name, json!({"user_id": "u-1"})).await;
+        assert_eq!(support::kind(&r), "deny", "{name}: {r}");
+        assert!(r.to_string().contains("imitates `delete_user`"), "{r}");
+    }
+    assert_eq!(support::calls_upstream(&log), 0);
+}

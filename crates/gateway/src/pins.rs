@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 use toolgate_catalog::{DriftKind, PinFile, ValidatorCache};
+use toolgate_policy::lookalike::Lookalikes;
 use toolgate_policy::model::Drift as DriftPolicy;
 
 pub struct Pins {
@@ -119,6 +120,30 @@ impl Pins {
         })
     }
 
+    /// A pinned tool `tool` only imitates (same once case and compatibility forms are
+    /// folded). Only asked about names that are not pinned as written, so the scan over
+    /// every pin is off the path of ordinary calls.
+    pub fn imitated_tool(&self, tool: &str) -> Option<String> {
+        let file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        if file.get(tool).is_some() {
+            return None;
+        }
+        let folded = toolgate_policy::lookalike::fold(tool);
+        file.tools
+            .keys()
+            .find(|name| toolgate_policy::lookalike::fold(name) == folded)
+            .cloned()
+    }
+
+    /// Every property name in `tool`'s pinned `inputSchema`, at any depth.
+    pub fn schema_keys(&self, tool: &str) -> Option<Lookalikes> {
+        let file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let schema = file.get(tool)?.definition.get("inputSchema")?;
+        let mut keys = Lookalikes::default();
+        collect_properties(schema, &mut keys);
+        Some(keys)
+    }
+
     /// Checks arguments against the pinned `inputSchema`. `Err` lists the violations.
     pub fn validate(&self, tool: &str, args: &Value) -> Result<(), Vec<String>> {
         let definition = {
@@ -129,5 +154,27 @@ impl Pins {
             }
         };
         self.validators.validate(&definition, args)
+    }
+}
+
+/// Property names under every `properties` map of a JSON Schema.
+fn collect_properties(schema: &Value, keys: &mut Lookalikes) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get("properties") {
+                for k in props.keys() {
+                    keys.add(k);
+                }
+            }
+            for v in map.values() {
+                collect_properties(v, keys);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                collect_properties(v, keys);
+            }
+        }
+        _ => {}
     }
 }

@@ -13,9 +13,11 @@ use crate::access::{Access, Caller, CompiledGrant};
 use crate::diagnostics::Pos;
 use crate::fmt::to_native_yaml;
 use crate::glob::Glob;
+use crate::lookalike::{Lookalikes, fold};
 use crate::model::{
     Action, Amount, Approval, Condition, DefaultAction, Policy, Rule, Scope, WILDCARD, Window,
 };
+use crate::path::{ArgPath, Segment};
 
 /// Identifies the rule that produced (part of) a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,10 @@ pub struct CompiledPolicy {
     pub(crate) access: Access,
     version: String,
     pub(crate) source: Policy,
+    /// Tool names and argument keys the policy mentions, for spotting lookalike spellings.
+    tool_names: Lookalikes,
+    hide_globs_folded: Vec<(String, Glob)>,
+    arg_keys: Lookalikes,
 }
 
 /// Compiles one ordered rule list; `entry` names it in rule refs and automatic counter ids.
@@ -147,7 +153,15 @@ impl CompiledPolicy {
         }
         let (globs, exact): (Vec<&String>, Vec<&String>) =
             policy.hide.iter().partition(|h| h.contains('*'));
+        let (tool_names, arg_keys) = mentioned_names(&policy);
+        let hide_globs_folded = globs
+            .iter()
+            .map(|g| (g.to_string(), Glob::new(&fold(g))))
+            .collect();
         CompiledPolicy {
+            tool_names,
+            hide_globs_folded,
+            arg_keys,
             entries,
             wildcard,
             hide_exact: exact.into_iter().cloned().collect(),
@@ -158,6 +172,26 @@ impl CompiledPolicy {
             version,
             source: policy,
         }
+    }
+
+    /// The tool name the policy mentions that `tool` only imitates (differs as written, equal
+    /// after case and compatibility folding), e.g. `DELETE_USER` for a hidden `delete_user`.
+    pub fn imitated_tool(&self, tool: &str) -> Option<String> {
+        if let Some(known) = self.tool_names.imitated(tool) {
+            return Some(known.to_owned());
+        }
+        let folded = fold(tool);
+        self.hide_globs_folded
+            .iter()
+            .find(|(pattern, folded_glob)| {
+                folded_glob.matches(&folded) && !Glob::new(pattern).matches(tool)
+            })
+            .map(|(pattern, _)| pattern.clone())
+    }
+
+    /// The argument key the policy's conditions and amounts mention that `key` only imitates.
+    pub fn imitated_arg_key(&self, key: &str) -> Option<&str> {
+        self.arg_keys.imitated(key)
     }
 
     /// SHA-256 (hex) of the canonical native form: changes exactly when the meaning can.
@@ -252,5 +286,52 @@ impl CompiledPolicy {
             .chain(self.wildcard.as_ref())
             .flat_map(|e| e.rules.iter());
         granted.chain(own)
+    }
+}
+
+/// Every exact tool name and every argument key the policy mentions (entries, hidden names,
+/// grants; condition paths and amounts read from arguments).
+fn mentioned_names(p: &Policy) -> (Lookalikes, Lookalikes) {
+    let mut tools = Lookalikes::default();
+    let mut keys = Lookalikes::default();
+    let add_rules = |rules: &[Rule], keys: &mut Lookalikes| {
+        for r in rules {
+            let amounts = r.limits.iter().filter_map(|l| match &l.amount {
+                Amount::FromArg(path) => Some(path),
+                Amount::Fixed(_) => None,
+            });
+            for path in r.when.iter().map(|c| &c.path).chain(amounts) {
+                add_keys(path, keys);
+            }
+        }
+    };
+    for e in &p.tools {
+        if e.name != WILDCARD {
+            tools.add(&e.name);
+        }
+        add_rules(&e.rules, &mut keys);
+    }
+    for h in p.hide.iter().filter(|h| !h.contains('*')) {
+        tools.add(h);
+    }
+    for g in p.grants.iter().flatten() {
+        for t in g.tools.iter().filter(|t| !t.contains('*')) {
+            tools.add(t);
+        }
+        for r in &g.rules {
+            if !r.tool.contains('*') {
+                tools.add(&r.tool);
+            }
+            add_rules(&r.rules, &mut keys);
+        }
+    }
+    (tools, keys)
+}
+
+fn add_keys(path: &ArgPath, keys: &mut Lookalikes) {
+    for s in path.segments() {
+        if let Segment::Key(k) = s {
+            keys.add(k);
+        }
     }
 }

@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod fmt;
 pub mod glob;
 pub mod identity;
+pub mod lookalike;
 pub mod model;
 pub mod parse;
 pub mod path;

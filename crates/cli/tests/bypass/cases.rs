@@ -141,6 +141,25 @@ pub fn bypass_case_variant_argument_key() -> Case {
     )
 }
 
+/// Vulnerable: with no `amount` at all, `deny when args.amount gt 100` doesn't apply, while
+/// a case-insensitive server (Go `encoding/json`, .NET) decodes `AMOUNT` as `amount`.
+pub fn bypass_lone_case_variant_argument_key() -> Case {
+    Case::text(
+        "bypass_lone_case_variant_argument_key",
+        r#"{"jsonrpc":"2.0","id":196,"method":"tools/call","params":{"name":"create_refund","arguments":{"order_id":"MARK","AMOUNT":5000}}}"#,
+        Expect::Denied(id(196), "invalid_arguments"),
+    )
+}
+
+/// Vulnerable: as above with fullwidth letters, which NFKC turns into `amount`.
+pub fn bypass_fullwidth_argument_key() -> Case {
+    Case::text(
+        "bypass_fullwidth_argument_key",
+        r#"{"jsonrpc":"2.0","id":197,"method":"tools/call","params":{"name":"create_refund","arguments":{"order_id":"MARK","ａｍｏｕｎｔ":5000}}}"#,
+        Expect::Denied(id(197), "invalid_arguments"),
+    )
+}
+
 /// Vulnerable: checks `arguments` while a case-insensitive server decodes `Arguments`.
 pub fn bypass_case_variant_arguments_key() -> Case {
     Case::text(
@@ -678,6 +697,8 @@ pub fn bypass_tool_name_fullwidth() -> Case {
 /// Every single-message case, in the order the one-session test sends them.
 pub fn all() -> Vec<Case> {
     vec![
+        bypass_lone_case_variant_argument_key(),
+        bypass_fullwidth_argument_key(),
         bypass_duplicate_name_key(),
         bypass_duplicate_name_key_reversed(),
         bypass_duplicate_escaped_name_key(),

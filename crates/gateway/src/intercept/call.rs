@@ -62,7 +62,7 @@ impl Interceptor {
             session: &self.session.session_id,
             groups: &groups,
         });
-        let c = Judged {
+        let mut c = Judged {
             id,
             raw: m.raw().clone(),
             call,
@@ -70,6 +70,11 @@ impl Interceptor {
             decision,
             started,
         };
+        if let Some((kind, reason)) = self.lookalike(&c) {
+            // No rule decided this: the spelling did.
+            c.decision.rule = None;
+            return self.refuse(&c, kind, &reason, None);
+        }
         match &c.decision.verdict {
             Verdict::UnknownTool => {
                 c.log(&self.session, "unknown_tool", "hidden");
@@ -104,6 +109,42 @@ impl Interceptor {
                 Err(refused) => refused,
             },
         }
+    }
+
+    /// A tool name or argument key that only imitates one the policy or the pinned schema
+    /// mentions (`DELETE_USER`, `{"AMOUNT": …}`, fullwidth forms): rules match names exactly,
+    /// but a lenient server (Go's `encoding/json`, .NET) would take it for the real one.
+    fn lookalike(&self, c: &Judged) -> Option<(RefusalKind, String)> {
+        let tool = &c.call.name;
+        let imitated_tool = c
+            .policy
+            .imitated_tool(tool)
+            .or_else(|| self.pins.as_ref().and_then(|p| p.imitated_tool(tool)));
+        if let Some(real) = imitated_tool {
+            return Some((
+                RefusalKind::Deny,
+                format!(
+                    "tool name `{tool}` imitates `{real}` (it differs only in case or compatibility characters); call the tool by its exact name"
+                ),
+            ));
+        }
+        let schema_keys = self.pins.as_ref().and_then(|p| p.schema_keys(tool));
+        let mut found = None;
+        for_each_key(&c.call.arguments, &mut |key| {
+            if found.is_some() {
+                return;
+            }
+            let real = c
+                .policy
+                .imitated_arg_key(key)
+                .or_else(|| schema_keys.as_ref().and_then(|k| k.imitated(key)));
+            if let Some(real) = real {
+                found = Some(format!(
+                    "argument `{key}` imitates `{real}` (it differs only in case or compatibility characters); send `{real}` exactly"
+                ));
+            }
+        });
+        found.map(|reason| (RefusalKind::InvalidArguments, reason))
     }
 
     /// Answers the agent with a refusal, logged and audited.
@@ -486,4 +527,22 @@ fn log_decision(
 /// tool names freely; labels must stay bounded).
 pub(super) fn tool_label<'a>(policy: &toolgate_policy::CompiledPolicy, tool: &'a str) -> &'a str {
     if policy.has_entry(tool) { tool } else { "*" }
+}
+
+/// Calls `f` with every object key in `v`, at any depth.
+fn for_each_key(v: &serde_json::Value, f: &mut impl FnMut(&str)) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, inner) in map {
+                f(k);
+                for_each_key(inner, f);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for inner in items {
+                for_each_key(inner, f);
+            }
+        }
+        _ => {}
+    }
 }
