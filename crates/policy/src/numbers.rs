@@ -199,6 +199,31 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// On numbers f64 holds exactly, the decimal order is the float order.
+        #[test]
+        fn agrees_with_f64_order(a in proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+                                 b in proptest::num::f64::NORMAL | proptest::num::f64::ZERO) {
+            let (ta, tb) = (format!("{a:e}"), format!("{b}"));
+            proptest::prop_assert_eq!(cmp_decimal(&ta, &tb), a.partial_cmp(&b), "{} vs {}", ta, tb);
+        }
+
+        /// Moving the point and padding zeros never changes the value.
+        #[test]
+        fn spelling_does_not_matter(n in proptest::prelude::any::<i64>(), shift in 0u32..30, pad in 0usize..5) {
+            let plain = n.to_string();
+            let (sign, digits) = plain.strip_prefix('-').map_or(("", plain.as_str()), |d| ("-", d));
+            let zeros = "0".repeat(pad);
+            let shifted = format!("{sign}{digits}{zeros}e-{}", pad);
+            let scaled = format!("{sign}0.{}{digits}e{}", "0".repeat(shift as usize), shift as usize + digits.len());
+            proptest::prop_assert_eq!(cmp_decimal(&plain, &shifted), Some(Ordering::Equal));
+            proptest::prop_assert_eq!(cmp_decimal(&plain, &scaled), Some(Ordering::Equal), "{}", scaled);
+            let bigger = format!("{plain}.{zeros}1");
+            let want = if n < 0 { Ordering::Less } else { Ordering::Greater };
+            proptest::prop_assert_eq!(cmp_decimal(&bigger, &plain), Some(want));
+        }
+    }
+
     #[test]
     fn not_numbers() {
         for bad in [
