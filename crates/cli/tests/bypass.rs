@@ -139,6 +139,16 @@ single_message_tests!(
     bypass_tool_name_case_variant,
     bypass_tool_name_bom_suffix,
     bypass_tool_name_fullwidth,
+    bypass_path_dot_dot_traversal,
+    bypass_path_double_slash_dot_dot,
+    bypass_path_percent_encoded_dot_dot,
+    bypass_path_double_percent_encoded,
+    bypass_path_sibling_prefix,
+    bypass_url_userinfo,
+    bypass_url_idna_lookalike,
+    bypass_url_decimal_ip,
+    bypass_url_hex_ip,
+    bypass_number_inexact_17_digits,
 );
 
 // --- Multi-message cases ------------------------------------------------------------------

@@ -145,3 +145,57 @@ fn decide_explains_a_call() {
     assert_eq!(v["reservations"][0]["key"], "refunds_today|grant:bob");
     assert_eq!(v["reservations"][0]["amount"], 40.0);
 }
+
+#[test]
+fn decide_refuses_paths_that_climb_out_and_inexact_numbers() {
+    let decide = |tool: &str, args: &str| {
+        toolgate()
+            .args(["policy", "decide"])
+            .arg(examples_dir().join("policy.yaml"))
+            .args(["--tool", tool, "--args", args])
+            .output()
+            .unwrap()
+    };
+    let out = decide("read_file", r#"{"path":"/srv/shop/returns.md"}"#);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "allow", "{v}");
+    let out = decide("read_file", r#"{"path":"/srv/shop/../../etc/passwd"}"#);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "deny", "{v}");
+    let out = decide(
+        "read_file",
+        r#"{"path":"/srv/shop/%2e%2e/%2e%2e/etc/passwd"}"#,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "invalid_arguments", "{v}");
+    // The shortest text of its f64: judged.
+    let out = decide(
+        "create_refund",
+        r#"{"order_id":"A1","amount":100.00000000000001e0}"#,
+    );
+    assert!(out.status.success(), "exact: {out:?}");
+    // Read as the f64 1024.0, so the gateway refuses it; decide says so instead of judging.
+    let out = decide(
+        "create_refund",
+        r#"{"order_id":"A1","amount":1024.0000000000001}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1024.0000000000001"));
+}
+
+#[test]
+fn validate_points_a_regex_path_prefix_to_path_under() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        "tools:\n  read_file:\n    rules:\n      - action: allow\n        when: [{path: args.path, op: regex, value: '^/srv/shop/'}]\n",
+    )
+    .unwrap();
+    let out = toolgate().arg("validate").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("op: path_under, value: /srv/shop"),
+        "{stdout}"
+    );
+}

@@ -1,11 +1,13 @@
 //! Numbers that this gateway and a server could read as different values.
 //!
-//! Policy conditions compare numbers as f64 (or exactly, for integers within i64/u64). A
-//! decimal with more significant digits than f64 holds (`100.00000000000000001`) or an
-//! integer beyond 64 bits reads as a nearby f64 here, while a server decoding money exactly
-//! (Java `BigDecimal`, Python `Decimal`) sees the precise value: `gt 100` could be false for
-//! us and true for it. Such numbers are refused in tool calls; ordinary clients never send
-//! more than 17 significant digits (the shortest round-trip form of any f64).
+//! Arguments are read into f64 (or i64/u64 for integers), and policy conditions compare
+//! numbers exactly by their decimal text (`toolgate_policy::numbers`). A decimal the f64 it
+//! reads as does not stand for exactly (`100.00000000000000001`, `1024.0000000000001`) or an
+//! integer beyond 64 bits would be judged as a nearby value here, while a server decoding
+//! money exactly (Java `BigDecimal`, Python `Decimal`) sees the precise value: `gt 1024`
+//! could be false for us and true for it. Such numbers are refused in tool calls. Ordinary
+//! clients print numbers in the shortest form that reads back as the same f64 (`0.1`,
+//! `19.99`), which is always accepted.
 
 /// Finds the first number token in a JSON text that f64/i64/u64 can't hold exactly.
 /// Returns it as written.
@@ -46,23 +48,7 @@ fn after_string(json: &[u8], mut i: usize) -> usize {
 }
 
 fn exact(token: &str) -> bool {
-    let is_integer = !token.contains(['.', 'e', 'E']);
-    if is_integer {
-        return token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok();
-    }
-    let mantissa = token.split(['e', 'E']).next().unwrap_or("");
-    let significant = mantissa
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .skip_while(|d| *d == b'0')
-        .count();
-    // Trailing zeros after the point don't add precision (`1.50000000000000000000`).
-    let trailing_zeros = if mantissa.contains('.') {
-        mantissa.bytes().rev().take_while(|d| *d == b'0').count()
-    } else {
-        0
-    };
-    significant.saturating_sub(trailing_zeros) <= 17
+    toolgate_policy::numbers::is_exact(token)
 }
 
 #[cfg(test)]
@@ -76,6 +62,15 @@ mod tests {
         assert_eq!(
             first_inexact_number(br#"{"amount":100.00000000000000001}"#),
             Some("100.00000000000000001")
+        );
+        // 17 significant digits, but the f64 it reads as is 1024.0 (issue 16).
+        assert_eq!(
+            first_inexact_number(br#"{"size":1024.0000000000001}"#),
+            Some("1024.0000000000001")
+        );
+        assert_eq!(
+            first_inexact_number(br#"{"size":1024.0000000000002}"#),
+            None
         );
         assert_eq!(
             first_inexact_number(br#"{"n":123456789012345678901}"#),

@@ -1,15 +1,22 @@
 //! Evaluating one condition against a call's arguments.
 //!
-//! Numbers compare by value (`1e2 == 100`, `1 == 1.0`), never by text. A missing path makes
-//! a condition false (except `exists`). A value of the wrong type for an ordering, `regex` or
-//! `contains` is not "false" but a [`Mismatch`]: treating it as false would let
-//! `deny when args.amount gt 100` be bypassed by sending `"amount": "5000"`.
+//! Numbers compare by value (`1e2 == 100`, `1 == 1.0`), exactly as decimals (see
+//! [`crate::numbers`]), never by text. A missing path makes a condition false (except
+//! `exists`). A value of the wrong type for an ordering, `regex`, `contains`, a path or a
+//! host operator is not "false" but a [`Mismatch`]: treating it as false would let
+//! `deny when args.amount gt 100` be bypassed by sending `"amount": "5000"`. A path or URL
+//! that can't be judged safely (relative, `..` above the root, user info, …) is a
+//! [`Mismatch`] too.
+//!
+//! A path with `[*]` names every element of a list; [`Quantifier`] says whether one element
+//! or all of them must satisfy the condition.
 
 use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
 
-use crate::model::{Condition, Op};
+use crate::model::{Condition, Matcher, Op};
+use crate::{fspath, hosts};
 
 /// The argument had a type the operator cannot compare.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +24,52 @@ pub struct Mismatch {
     pub message: String,
 }
 
+/// How a condition over `[*]` combines its elements. The rule's action picks it so that a
+/// list can never widen what a policy allows: a `deny` or `approve` rule fires when **any**
+/// element matches; an `allow` rule fires, and an `evaluate` check passes, only when **all**
+/// elements match. An empty list (or a path missing before its `[*]`) satisfies neither, as a
+/// missing argument makes any condition false.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    Any,
+    All,
+}
+
+/// Whether `c` holds for `args`, with `[*]` read as "every element" ([`Quantifier::All`]).
 pub fn holds(c: &Condition, args: &Value) -> Result<bool, Mismatch> {
-    let found = c.path.lookup(args);
+    holds_quantified(c, args, Quantifier::All)
+}
+
+/// Whether `c` holds for `args`; a path with `[*]` combines its elements by `q`. Every
+/// element is judged, so a type mismatch in any element is a [`Mismatch`] whatever the others
+/// say.
+pub fn holds_quantified(c: &Condition, args: &Value, q: Quantifier) -> Result<bool, Mismatch> {
+    if !c.path.has_each() {
+        return holds_at(c, c.path.lookup(args));
+    }
+    let found = c.path.lookup_each(args).map_err(|v| Mismatch {
+        message: format!(
+            "argument `{}` meets {} where `[*]` needs a list",
+            c.path,
+            type_name(v)
+        ),
+    })?;
+    if found.is_empty() {
+        return Ok(false);
+    }
+    let (mut any, mut all) = (false, true);
+    for v in found {
+        let h = holds_at(c, v)?;
+        any |= h;
+        all &= h;
+    }
+    Ok(match q {
+        Quantifier::Any => any,
+        Quantifier::All => all,
+    })
+}
+
+fn holds_at(c: &Condition, found: Option<&Value>) -> Result<bool, Mismatch> {
     if c.op == Op::Exists {
         let want = !matches!(c.value, Some(Value::Bool(false)));
         return Ok(found.is_some() == want);
@@ -52,7 +103,43 @@ pub fn holds(c: &Condition, args: &Value) -> Result<bool, Mismatch> {
             (Value::Array(items), needle) => Ok(items.iter().any(|i| json_eq(i, needle))),
             _ => Err(mismatch(c, arg, "a string or a list")),
         },
+        Op::PathUnder | Op::PathNotUnder => {
+            let Value::String(s) = arg else {
+                return Err(mismatch(c, arg, "a string (an absolute path)"));
+            };
+            let Some(Matcher::Paths(prefixes)) = &c.matcher else {
+                return Err(uncompiled(c));
+            };
+            let under = fspath::under_any(s, prefixes).map_err(|why| unjudgeable(c, &why))?;
+            Ok(under == (c.op == Op::PathUnder))
+        }
+        Op::HostIn | Op::HostNotIn => {
+            let Value::String(s) = arg else {
+                return Err(mismatch(c, arg, "a string (a URL)"));
+            };
+            let Some(Matcher::Hosts(patterns)) = &c.matcher else {
+                return Err(uncompiled(c));
+            };
+            let found = hosts::host_in(s, patterns).map_err(|why| unjudgeable(c, &why))?;
+            Ok(found == (c.op == Op::HostIn))
+        }
         Op::Exists => unreachable!("handled above"),
+    }
+}
+
+fn unjudgeable(c: &Condition, why: &str) -> Mismatch {
+    Mismatch {
+        message: format!(
+            "argument `{}` {why}, so `{}` can't judge it",
+            c.path,
+            c.op.as_str()
+        ),
+    }
+}
+
+fn uncompiled(c: &Condition) -> Mismatch {
+    Mismatch {
+        message: format!("condition `{} {}` was not compiled", c.path, c.op.as_str()),
     }
 }
 
@@ -101,43 +188,9 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Exact numeric comparison across integer and float representations.
+/// Exact numeric comparison of the decimals the numbers stand for.
 pub fn cmp_numbers(a: &Number, b: &Number) -> Ordering {
-    match (as_int(a), as_int(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(x), None) => cmp_int_float(x, b.as_f64().unwrap_or(f64::NAN)),
-        (None, Some(y)) => cmp_int_float(y, a.as_f64().unwrap_or(f64::NAN)).reverse(),
-        (None, None) => {
-            let (x, y) = (a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));
-            x.partial_cmp(&y).unwrap_or(Ordering::Equal)
-        }
-    }
-}
-
-fn as_int(n: &Number) -> Option<i128> {
-    n.as_i64()
-        .map(i128::from)
-        .or_else(|| n.as_u64().map(i128::from))
-}
-
-/// How integer `i` compares to float `f`, exactly (no rounding of `i` to f64).
-fn cmp_int_float(i: i128, f: f64) -> Ordering {
-    // Ordering of f relative to i, then reversed so the result is i relative to f.
-    let f_vs_i = if f.is_nan() {
-        Ordering::Equal
-    } else if f >= 1.7e38 {
-        Ordering::Greater
-    } else if f <= -1.7e38 {
-        Ordering::Less
-    } else {
-        let t = f.trunc();
-        match (t as i128).cmp(&i) {
-            Ordering::Equal if f > t => Ordering::Greater,
-            Ordering::Equal if f < t => Ordering::Less,
-            o => o,
-        }
-    };
-    f_vs_i.reverse()
+    crate::numbers::cmp_numbers(a, b)
 }
 
 #[cfg(test)]
@@ -156,6 +209,7 @@ mod tests {
             op,
             value,
             regex,
+            matcher: None,
             pos: Default::default(),
         }
     }

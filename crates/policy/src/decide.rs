@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::access::Caller;
 use crate::compile::{CompiledPolicy, CompiledRule, RuleRef};
-use crate::conditions::{holds, type_name};
+use crate::conditions::{Quantifier, holds_quantified, type_name};
 use crate::model::{Action, Amount, Approval, DefaultAction, Scope, Window};
 
 /// Everything the evaluator may look at.
@@ -239,9 +239,19 @@ impl CompiledPolicy {
 
 /// `Ok(Ok(()))` when every condition holds, `Ok(Err(text))` naming the first that does not,
 /// `Err(message)` when an argument's type makes a condition impossible to judge.
+///
+/// A condition over `[*]` is read so that a list can never widen what the policy allows: a
+/// rule whose holding restricts the call (`deny`, `approve`) holds when **any** element
+/// matches; a rule whose holding lets the call on (`allow`, and an `evaluate` check, which
+/// denies when it fails) holds only when **all** elements match. Neither holds for an empty
+/// list.
 fn conditions_hold(r: &CompiledRule, args: &Value) -> Result<Result<(), String>, String> {
+    let q = match r.action {
+        Action::Deny | Action::Approve => Quantifier::Any,
+        Action::Allow | Action::Evaluate => Quantifier::All,
+    };
     for c in &r.when {
-        match holds(c, args) {
+        match holds_quantified(c, args, q) {
             Ok(true) => {}
             Ok(false) => {
                 let text = match &c.value {

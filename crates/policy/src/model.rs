@@ -9,6 +9,8 @@ use std::fmt;
 use std::num::NonZeroU64;
 
 use crate::diagnostics::Pos;
+use crate::fspath::PathPrefix;
+use crate::hosts::HostPattern;
 use crate::identity::{AuthSettings, Grant, Identity};
 use crate::path::ArgPath;
 
@@ -190,6 +192,8 @@ pub struct Condition {
     pub value: Option<serde_json::Value>,
     /// Compiled once at load for `regex`.
     pub regex: Option<regex::Regex>,
+    /// Compiled once at load for the path and host operators.
+    pub matcher: Option<Matcher>,
     pub pos: Pos,
 }
 
@@ -197,6 +201,13 @@ impl PartialEq for Condition {
     fn eq(&self, other: &Self) -> bool {
         self.path == other.path && self.op == other.op && self.value == other.value
     }
+}
+
+/// The operand of `path_under`/`path_not_under` or `host_in`/`host_not_in`, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    Paths(Vec<PathPrefix>),
+    Hosts(Vec<HostPattern>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,10 +223,16 @@ pub enum Op {
     Regex,
     Contains,
     Exists,
+    /// The argument, a canonical absolute path, is equal to or under one of the prefixes.
+    PathUnder,
+    PathNotUnder,
+    /// The argument, a URL, has a host (and scheme) one of the patterns matches.
+    HostIn,
+    HostNotIn,
 }
 
 impl Op {
-    pub const ALL: [Op; 11] = [
+    pub const ALL: [Op; 15] = [
         Op::Eq,
         Op::Neq,
         Op::In,
@@ -227,6 +244,10 @@ impl Op {
         Op::Regex,
         Op::Contains,
         Op::Exists,
+        Op::PathUnder,
+        Op::PathNotUnder,
+        Op::HostIn,
+        Op::HostNotIn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -242,6 +263,10 @@ impl Op {
             Op::Regex => "regex",
             Op::Contains => "contains",
             Op::Exists => "exists",
+            Op::PathUnder => "path_under",
+            Op::PathNotUnder => "path_not_under",
+            Op::HostIn => "host_in",
+            Op::HostNotIn => "host_not_in",
         }
     }
 

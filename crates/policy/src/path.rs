@@ -12,6 +12,8 @@ use serde_json::Value;
 pub enum Segment {
     Key(String),
     Index(usize),
+    /// `[*]`: every element of a list (conditions only; see [`ArgPath::lookup_each`]).
+    Each,
 }
 
 /// A path into a call's `arguments` object. The leading `args` is implied.
@@ -72,7 +74,10 @@ impl ArgPath {
                     i = end;
                 }
                 b'[' => {
-                    if bytes.get(i + 1) == Some(&b'"') {
+                    if rest[i..].starts_with("[*]") {
+                        segments.push(Segment::Each);
+                        i += 3;
+                    } else if bytes.get(i + 1) == Some(&b'"') {
                         // JSON string inside brackets.
                         let (key, used) = parse_json_string(&rest[i + 1..]).ok_or_else(|| {
                             malformed(i + 1, "unterminated or invalid quoted key")
@@ -92,7 +97,7 @@ impl ArgPath {
                         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                             return Err(malformed(
                                 i + 1,
-                                "an index must be a non-negative integer, e.g. `[0]`",
+                                "an index must be a non-negative integer, e.g. `[0]`, or `[*]`",
                             ));
                         }
                         let index = digits
@@ -111,8 +116,13 @@ impl ArgPath {
         Ok(ArgPath { segments })
     }
 
+    /// Whether the path has a `[*]` step (it then names many values, or none).
+    pub fn has_each(&self) -> bool {
+        self.segments.contains(&Segment::Each)
+    }
+
     /// Finds the value at this path in `args`; `None` when any step is missing or of the
-    /// wrong kind (a key into an array, an index into an object).
+    /// wrong kind (a key into an array, an index into an object), and for a path with `[*]`.
     pub fn lookup<'v>(&self, args: &'v Value) -> Option<&'v Value> {
         let mut cur = args;
         for seg in &self.segments {
@@ -123,6 +133,51 @@ impl ArgPath {
             };
         }
         Some(cur)
+    }
+
+    /// Every value a path with `[*]` names: one entry per element of each list it walks
+    /// (`None` for an element where the rest of the path is missing). Empty when the path
+    /// is missing before its first `[*]`, or the list is empty. `Err(found)` when a `[*]`
+    /// meets a present value that is not a list (an object with keys `"0"`, `"1"` is not a
+    /// list, however a server might read it).
+    pub fn lookup_each<'v>(&self, args: &'v Value) -> Result<Vec<Option<&'v Value>>, &'v Value> {
+        let mut out = Vec::new();
+        walk(&self.segments, args, true, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Collects what `segs` names under `cur`. `top`: no `[*]` has been crossed yet, so a
+/// missing step means "no values" rather than "this element lacks it".
+fn walk<'v>(
+    segs: &[Segment],
+    cur: &'v Value,
+    top: bool,
+    out: &mut Vec<Option<&'v Value>>,
+) -> Result<(), &'v Value> {
+    let Some((seg, rest)) = segs.split_first() else {
+        out.push(Some(cur));
+        return Ok(());
+    };
+    let next = match (seg, cur) {
+        (Segment::Each, Value::Array(items)) => {
+            for item in items {
+                walk(rest, item, false, out)?;
+            }
+            return Ok(());
+        }
+        (Segment::Each, other) => return Err(other),
+        (Segment::Key(k), Value::Object(map)) => map.get(k),
+        (Segment::Index(i), Value::Array(items)) => items.get(*i),
+        _ => None,
+    };
+    match next {
+        Some(v) => walk(rest, v, top, out),
+        None if top => Ok(()),
+        None => {
+            out.push(None);
+            Ok(())
+        }
     }
 }
 
@@ -149,6 +204,7 @@ impl fmt::Display for ArgPath {
         for seg in &self.segments {
             match seg {
                 Segment::Index(i) => write!(f, "[{i}]")?,
+                Segment::Each => f.write_str("[*]")?,
                 Segment::Key(k) if !k.is_empty() && !k.contains(['.', '[', ']', '"']) => {
                     write!(f, ".{k}")?
                 }
@@ -221,12 +277,44 @@ mod tests {
     }
 
     #[test]
+    fn each_names_every_element() {
+        let p = ArgPath::parse("args.items[*].sku").unwrap();
+        assert!(p.has_each());
+        assert_eq!(p.to_string(), "args.items[*].sku");
+        assert_eq!(p.lookup(&json!({"items": [{"sku": 1}]})), None);
+        let args = json!({"items": [{"sku": "a"}, {"qty": 2}, {"sku": "c"}], "o": {"0": 1}});
+        assert_eq!(
+            p.lookup_each(&args),
+            Ok(vec![Some(&json!("a")), None, Some(&json!("c"))])
+        );
+        assert_eq!(p.lookup_each(&json!({"items": []})), Ok(vec![]));
+        assert_eq!(p.lookup_each(&json!({})), Ok(vec![]));
+        assert_eq!(
+            p.lookup_each(&json!({"items": {"0": {"sku": "a"}}})),
+            Err(&json!({"0": {"sku": "a"}}))
+        );
+        let nested = ArgPath::parse("args.a[*].b[*]").unwrap();
+        assert_eq!(
+            nested.lookup_each(&json!({"a": [{"b": [1, 2]}, {}, {"b": [3]}]})),
+            Ok(vec![
+                Some(&json!(1)),
+                Some(&json!(2)),
+                None,
+                Some(&json!(3))
+            ])
+        );
+        assert!(ArgPath::parse("args.a[*x]").is_err());
+        assert!(ArgPath::parse("args.a[**]").is_err());
+    }
+
+    #[test]
     fn display_round_trips() {
         for p in [
             "args.a",
             "args.a[3].b",
             r#"args["a b.c"]"#,
             r#"args["q\"x"]"#,
+            "args.a[*].b",
         ] {
             let parsed = ArgPath::parse(p).unwrap();
             assert_eq!(ArgPath::parse(&parsed.to_string()).unwrap(), parsed, "{p}");

@@ -7,11 +7,13 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use serde_json::Value;
 use toolgate_policy::fmt::to_native_yaml;
+use toolgate_policy::fspath::PathPrefix;
 use toolgate_policy::glob::Glob;
+use toolgate_policy::hosts::HostPattern;
 use toolgate_policy::identity::{GrantRules, name_problem};
 use toolgate_policy::model::{
     Action, Amount, Approval, ApprovalVia, CalendarUnit, Condition, DefaultAction, Limit,
-    LimitStyle, Op, Policy, Remember, Rule, Scope, ToolEntry, Window,
+    LimitStyle, Matcher, Op, Policy, Remember, Rule, Scope, ToolEntry, Window,
 };
 use toolgate_policy::path::ArgPath;
 use toolgate_policy::{
@@ -149,6 +151,15 @@ fn arb_path() -> impl Strategy<Value = ArgPath> {
     .prop_map(|p| ArgPath::parse(p).unwrap())
 }
 
+/// Condition paths may also name every element of a list (amounts may not).
+fn arb_cond_path() -> impl Strategy<Value = ArgPath> {
+    prop_oneof![
+        4 => arb_path(),
+        1 => prop_oneof![Just("args.items[*].sku"), Just("args.a[*].b[*]")]
+            .prop_map(|p| ArgPath::parse(p).unwrap()),
+    ]
+}
+
 fn arb_condition() -> impl Strategy<Value = Condition> {
     let number = prop_oneof![
         any::<i64>().prop_map(Value::from),
@@ -183,10 +194,55 @@ fn arb_condition() -> impl Strategy<Value = Condition> {
             Just(Some(Value::Bool(true)))
         ]
         .prop_map(|v| (Op::Exists, v)),
+        (
+            prop_oneof![Just(Op::PathUnder), Just(Op::PathNotUnder)],
+            prop_oneof![
+                Just(Value::from("/srv/shop")),
+                Just(serde_json::json!(["/srv/shop/", "/tmp/up loads"]))
+            ]
+        )
+            .prop_map(|(o, v)| (o, Some(v))),
+        (
+            prop_oneof![Just(Op::HostIn), Just(Op::HostNotIn)],
+            prop_oneof![
+                Just(Value::from("example.com")),
+                Just(serde_json::json!([
+                    "https://api.example.com",
+                    "10.0.0.0/8",
+                    "::1"
+                ]))
+            ]
+        )
+            .prop_map(|(o, v)| (o, Some(v))),
     ];
-    (arb_path(), op_value).prop_map(|(path, (op, value))| {
+    (arb_cond_path(), op_value).prop_map(|(path, (op, value))| {
         let regex = match (&op, &value) {
             (Op::Regex, Some(Value::String(p))) => Some(regex::Regex::new(p).unwrap()),
+            _ => None,
+        };
+        let strings = || -> Vec<String> {
+            match &value {
+                Some(Value::String(s)) => vec![s.clone()],
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let matcher = match op {
+            Op::PathUnder | Op::PathNotUnder => Some(Matcher::Paths(
+                strings()
+                    .iter()
+                    .map(|s| PathPrefix::parse(s).unwrap())
+                    .collect(),
+            )),
+            Op::HostIn | Op::HostNotIn => Some(Matcher::Hosts(
+                strings()
+                    .iter()
+                    .map(|s| HostPattern::parse(s).unwrap())
+                    .collect(),
+            )),
             _ => None,
         };
         Condition {
@@ -194,6 +250,7 @@ fn arb_condition() -> impl Strategy<Value = Condition> {
             op,
             value,
             regex,
+            matcher,
             pos: Default::default(),
         }
     })

@@ -176,6 +176,11 @@ fn session(child: &mut Child) -> Result<(), String> {
             "a secret file",
         ),
         (
+            "read_file",
+            json!({"path": "/srv/shop/../../etc/passwd"}),
+            "a path that climbs out of /srv/shop/",
+        ),
+        (
             "update_order",
             json!({"order_id": "ORD-1001", "status": "paid"}),
             "a status the policy does not allow",

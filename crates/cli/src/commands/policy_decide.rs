@@ -33,6 +33,13 @@ pub fn run(args: &Args) -> ExitCode {
             return f.exit_code();
         }
     };
+    // The gateway refuses these before deciding; say so instead of judging a nearby value.
+    if let Some(n) = toolgate_gateway::numbers::first_inexact_number(args.args.as_bytes()) {
+        eprintln!(
+            "--args: number {n} is not exactly the value toolgate reads it as (a 64-bit float); the gateway refuses such calls"
+        );
+        return ExitCode::from(2);
+    }
     let call_args: Value = match serde_json::from_str(&args.args) {
         Ok(v @ Value::Object(_)) => v,
         Ok(_) => {

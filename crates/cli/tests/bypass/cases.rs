@@ -694,6 +694,103 @@ pub fn bypass_tool_name_fullwidth() -> Case {
     )
 }
 
+// --- Path and URL arguments (issue 16) ------------------------------------------------------
+
+/// Vulnerable: a regex `^/srv/shop/` allows it; the server opens `/etc/passwd`.
+pub fn bypass_path_dot_dot_traversal() -> Case {
+    Case::text(
+        "bypass_path_dot_dot_traversal",
+        r#"{"jsonrpc":"2.0","id":190,"method":"tools/call","params":{"name":"read_file","arguments":{"m":"MARK","path":"/srv/shop/../../etc/passwd"}}}"#,
+        Expect::Denied(id(190), "deny"),
+    )
+}
+
+/// Vulnerable: `//` is counted as a component by one reader and collapsed by another; the `..`
+/// then climbs above `/`, which toolgate refuses rather than guesses at.
+pub fn bypass_path_double_slash_dot_dot() -> Case {
+    Case::text(
+        "bypass_path_double_slash_dot_dot",
+        r#"{"jsonrpc":"2.0","id":191,"method":"tools/call","params":{"name":"read_file","arguments":{"m":"MARK","path":"/srv/shop//../../../etc/passwd"}}}"#,
+        Expect::Denied(id(191), "invalid_arguments"),
+    )
+}
+
+/// Vulnerable: compares the encoded text (under `/srv/shop/`) while a decoding server opens
+/// `/etc/passwd`.
+pub fn bypass_path_percent_encoded_dot_dot() -> Case {
+    Case::text(
+        "bypass_path_percent_encoded_dot_dot",
+        r#"{"jsonrpc":"2.0","id":192,"method":"tools/call","params":{"name":"read_file","arguments":{"m":"MARK","path":"/srv/shop/%2e%2e/%2e%2e/etc/passwd"}}}"#,
+        Expect::Denied(id(192), "invalid_arguments"),
+    )
+}
+
+/// Vulnerable: decodes once and sees `%2e%2e` (a name), while a server decoding twice climbs out.
+pub fn bypass_path_double_percent_encoded() -> Case {
+    Case::text(
+        "bypass_path_double_percent_encoded",
+        r#"{"jsonrpc":"2.0","id":193,"method":"tools/call","params":{"name":"read_file","arguments":{"m":"MARK","path":"/srv/shop/%252e%252e/%252e%252e/etc/passwd"}}}"#,
+        Expect::Denied(id(193), "invalid_arguments"),
+    )
+}
+
+/// Vulnerable: a string prefix `/srv/shop` also admits the sibling directory `/srv/shop2`.
+pub fn bypass_path_sibling_prefix() -> Case {
+    Case::text(
+        "bypass_path_sibling_prefix",
+        r#"{"jsonrpc":"2.0","id":194,"method":"tools/call","params":{"name":"read_file","arguments":{"m":"MARK","path":"/srv/shop2/secrets.txt"}}}"#,
+        Expect::Denied(id(194), "deny"),
+    )
+}
+
+/// Vulnerable: `^https?://example\.com` matches it; the client connects to `evil.test`.
+pub fn bypass_url_userinfo() -> Case {
+    Case::text(
+        "bypass_url_userinfo",
+        r#"{"jsonrpc":"2.0","id":195,"method":"tools/call","params":{"name":"fetch","arguments":{"m":"MARK","url":"http://example.com@evil.test/"}}}"#,
+        Expect::Denied(id(195), "invalid_arguments"),
+    )
+}
+
+/// Vulnerable: compares hosts after a lossy Unicode fold; the Cyrillic `а` host is a different
+/// domain (`xn--exmple-4nf.com`) that anyone can register.
+pub fn bypass_url_idna_lookalike() -> Case {
+    Case::text(
+        "bypass_url_idna_lookalike",
+        r#"{"jsonrpc":"2.0","id":196,"method":"tools/call","params":{"name":"fetch","arguments":{"m":"MARK","url":"https://ex\u0430mple.com/"}}}"#,
+        Expect::Denied(id(196), "deny"),
+    )
+}
+
+/// Vulnerable: a deny list of `127.0.0.0/8` misses the decimal form; clients following the URL
+/// Standard (and `inet_aton`) connect to 127.0.0.1.
+pub fn bypass_url_decimal_ip() -> Case {
+    Case::text(
+        "bypass_url_decimal_ip",
+        r#"{"jsonrpc":"2.0","id":197,"method":"tools/call","params":{"name":"fetch","arguments":{"m":"MARK","url":"http://2130706433/latest/meta-data"}}}"#,
+        Expect::Denied(id(197), "deny"),
+    )
+}
+
+/// Vulnerable: the same, in hex.
+pub fn bypass_url_hex_ip() -> Case {
+    Case::text(
+        "bypass_url_hex_ip",
+        r#"{"jsonrpc":"2.0","id":198,"method":"tools/call","params":{"name":"fetch","arguments":{"m":"MARK","url":"http://0x7f.0.0.1/"}}}"#,
+        Expect::Denied(id(198), "deny"),
+    )
+}
+
+/// Vulnerable (FIXED, issue 16): 17 significant digits passed the precision check, but the f64
+/// is `1024.0`, so `gt 1024` was false while an exact server reads a bigger size.
+pub fn bypass_number_inexact_17_digits() -> Case {
+    Case::text(
+        "bypass_number_inexact_17_digits",
+        r#"{"jsonrpc":"2.0","id":199,"method":"tools/call","params":{"name":"upload","arguments":{"m":"MARK","size":1024.0000000000001}}}"#,
+        Expect::Refused(id(199)),
+    )
+}
+
 /// Every single-message case, in the order the one-session test sends them.
 pub fn all() -> Vec<Case> {
     vec![
@@ -764,5 +861,15 @@ pub fn all() -> Vec<Case> {
         bypass_tool_name_case_variant(),
         bypass_tool_name_bom_suffix(),
         bypass_tool_name_fullwidth(),
+        bypass_path_dot_dot_traversal(),
+        bypass_path_double_slash_dot_dot(),
+        bypass_path_percent_encoded_dot_dot(),
+        bypass_path_double_percent_encoded(),
+        bypass_path_sibling_prefix(),
+        bypass_url_userinfo(),
+        bypass_url_idna_lookalike(),
+        bypass_url_decimal_ip(),
+        bypass_url_hex_ip(),
+        bypass_number_inexact_17_digits(),
     ]
 }

@@ -40,6 +40,27 @@ tools:
         action: deny
         when: [{{path: args.path, op: regex, value: '^/etc/'}}]
         reason: /etc is off limits
+      - name: shop files
+        action: allow
+        when: [{{path: args.path, op: path_under, value: /srv/shop}}]
+      - action: deny
+        reason: Only files under /srv/shop may be read
+  fetch:
+    rules:
+      - name: no internal hosts
+        action: deny
+        when: [{{path: args.url, op: host_in, value: [127.0.0.0/8, 169.254.169.254, localhost]}}]
+        reason: Internal hosts are off limits
+      - name: partner hosts
+        action: allow
+        when: [{{path: args.url, op: host_in, value: [example.com]}}]
+      - action: deny
+        reason: Only example.com may be fetched
+  upload:
+    rules:
+      - action: deny
+        when: [{{path: args.size, op: gt, value: 1024}}]
+        reason: Uploads over 1024 bytes are not allowed
       - action: allow
   "*":
     rules:

@@ -36,7 +36,7 @@ impl Interceptor {
                 Some(&id),
                 INVALID_PARAMS,
                 &format!(
-                    "number {n} has more precision than toolgate can compare exactly; send at most 17 significant digits"
+                    "number {n} is not exactly the value toolgate reads it as (a 64-bit float); send it as the shortest decimal that reads back as the same float, at most 17 significant digits"
                 ),
                 None,
             ));

@@ -368,6 +368,14 @@ pub fn state_counter(node: &Node, diags: &mut Diagnostics) -> Option<StateCounte
 pub fn arg_path(node: &Node, what: &str, diags: &mut Diagnostics) -> Option<ArgPath> {
     let s = string(node, what, diags)?;
     match ArgPath::parse(&s) {
+        Ok(p) if p.has_each() => {
+            diags.error_hint(
+                node.pos,
+                format!("{what}: `{p}` names many values; an amount needs one"),
+                "use an index such as `[0]` instead of `[*]`",
+            );
+            None
+        }
         Ok(p) => Some(p),
         Err(e) => {
             diags.error(node.pos, format!("{what}: {e}"));

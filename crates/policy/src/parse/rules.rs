@@ -1,7 +1,9 @@
 //! One rule and its conditions → [`Rule`].
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{Action, Condition, Limit, LimitStyle, Op, Rule, Scope};
+use crate::fspath::PathPrefix;
+use crate::hosts::HostPattern;
+use crate::model::{Action, Condition, Limit, LimitStyle, Matcher, Op, Rule, Scope};
 use crate::parse::reader::{MapReader, list, string, word};
 use crate::parse::{approval, limits};
 use crate::path::ArgPath;
@@ -26,7 +28,21 @@ pub const RULE_KEYS: &[&str] = &[
 ];
 const ACTIONS: &[&str] = &["allow", "deny", "approve", "evaluate"];
 const OPS: &[&str] = &[
-    "eq", "neq", "in", "not_in", "lt", "lte", "gt", "gte", "regex", "contains", "exists",
+    "eq",
+    "neq",
+    "in",
+    "not_in",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "regex",
+    "contains",
+    "exists",
+    "path_under",
+    "path_not_under",
+    "host_in",
+    "host_not_in",
 ];
 /// Compiled regexes are capped so a hostile policy can't exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -146,6 +162,9 @@ pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
     let action = action?;
     if !ok {
         return None;
+    }
+    for c in &when {
+        advise_on_regex(c, action, diags);
     }
     if action == Action::Deny && !lims.is_empty() {
         diags.warning(
@@ -297,6 +316,7 @@ fn condition(node: &Node, diags: &mut Diagnostics) -> Option<Parsed> {
     };
     let value_json = value.map(Node::to_json);
     let mut regex = None;
+    let mut matcher = None;
     match op {
         Op::Exists => {
             if let Some(v) = value
@@ -357,6 +377,48 @@ fn condition(node: &Node, diags: &mut Diagnostics) -> Option<Parsed> {
                 }
             }
         }
+        Op::PathUnder | Op::PathNotUnder => {
+            let items = strings(
+                value?,
+                op,
+                "e.g. `value: /srv/shop` or `value: [/srv/shop, /tmp/up]`",
+                diags,
+            )?;
+            let mut prefixes = Vec::new();
+            for (text, pos) in items {
+                match PathPrefix::parse(&text) {
+                    Ok(p) => prefixes.push(p),
+                    Err(e) => {
+                        diags.error(pos, e);
+                        return None;
+                    }
+                }
+            }
+            matcher = Some(Matcher::Paths(prefixes));
+        }
+        Op::HostIn | Op::HostNotIn => {
+            let items = strings(
+                value?,
+                op,
+                "e.g. `value: [example.com, \"https://api.test\", 10.0.0.0/8]`",
+                diags,
+            )?;
+            let mut patterns = Vec::new();
+            for (text, pos) in items {
+                match HostPattern::parse(&text) {
+                    Ok(p) => patterns.push(p),
+                    Err(e) => {
+                        diags.error_hint(
+                            pos,
+                            e,
+                            "write a host (`example.com`, which also matches its subdomains), `https://example.com`, an IP address or a CIDR range",
+                        );
+                        return None;
+                    }
+                }
+            }
+            matcher = Some(Matcher::Hosts(patterns));
+        }
         Op::Eq | Op::Neq | Op::Contains => {}
     }
     Some(Parsed::Arg(Condition {
@@ -364,6 +426,169 @@ fn condition(node: &Node, diags: &mut Diagnostics) -> Option<Parsed> {
         op,
         value: value_json,
         regex,
+        matcher,
         pos: node.pos,
     }))
+}
+
+/// The operand of a path or host operator: one string or a non-empty list of strings, each
+/// with its position.
+fn strings(
+    v: &Node,
+    op: Op,
+    example: &str,
+    diags: &mut Diagnostics,
+) -> Option<Vec<(String, crate::diagnostics::Pos)>> {
+    let items: Vec<&Node> = match &v.kind {
+        NodeKind::Seq(items) => items.iter().collect(),
+        _ => vec![v],
+    };
+    if items.is_empty() {
+        diags.error_hint(
+            v.pos,
+            format!("op `{}` needs at least one value", op.as_str()),
+            example,
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for item in items {
+        match &item.kind {
+            NodeKind::Str(s) => out.push((s.clone(), item.pos)),
+            _ => {
+                diags.error_hint(
+                    item.pos,
+                    format!(
+                        "op `{}` needs a string or a list of strings, found {}",
+                        op.as_str(),
+                        item.type_name()
+                    ),
+                    example,
+                );
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Warns when a `regex` looks like a path-prefix or URL-host check, which a string match
+/// can't make safely (`^/srv/shop/` matches `/srv/shop/../../etc/passwd`; `^https://a\.com`
+/// matches `https://a.com.evil.net`), and points to the operator made for it. The advice
+/// only ever *adds*: a condition to an `allow`/`evaluate` rule (AND: it can only narrow what
+/// the rule lets through) or a separate rule beside a `deny`/`approve` one (it can only
+/// catch more calls), so following it never widens what the policy allows.
+fn advise_on_regex(c: &Condition, action: Action, diags: &mut Diagnostics) {
+    let Some(pattern) = c.value.as_ref().and_then(|v| v.as_str()) else {
+        return;
+    };
+    if c.op != Op::Regex {
+        return;
+    }
+    let Some(body) = pattern.strip_prefix('^') else {
+        return;
+    };
+    let (literal, rest) = literal_prefix(body);
+    let restricting = matches!(action, Action::Deny | Action::Approve);
+    // For a deny/approve rule a separate rule is only good advice when the regex is nothing
+    // but the prefix; for allow/evaluate an added condition narrows whatever the regex is.
+    let pure = |rest: &str| matches!(rest, "" | ".*" | "(/|$)" | "/" | "$" | "/.*");
+    let path = &c.path;
+    let suggest = |op: &str, value: String| {
+        if restricting {
+            format!(
+                "add a rule `{{action: {}, when: [{{path: {path}, op: {op}, value: {value}}}]}}` beside this one",
+                action.as_str()
+            )
+        } else {
+            format!("add `{{path: {path}, op: {op}, value: {value}}}` to this rule's conditions")
+        }
+    };
+    if literal.starts_with('/') {
+        let prefix = literal.trim_end_matches('/');
+        if prefix.is_empty() || (restricting && !pure(rest)) {
+            return;
+        }
+        diags.warning_hint(
+            c.pos,
+            if restricting {
+                format!(
+                    "`regex` `{pattern}` checks the text of `{path}`, not the path it names: `/tmp/..{prefix}/x` and `/{prefix}/x` name a path under `{prefix}` but don't match it"
+                )
+            } else {
+                format!(
+                    "`regex` `{pattern}` checks the text of `{path}`, not the path it names: `{prefix}/../../etc/passwd` and `{prefix}/%2e%2e/x` match it"
+                )
+            },
+            format!(
+                "{}; `path_under` compares canonical path components, so `..`, `//` and percent-encoding can't climb out",
+                suggest("path_under", prefix.to_owned())
+            ),
+        );
+        return;
+    }
+    let (schemes, after_scheme) = if let Some(a) = body.strip_prefix("https?://") {
+        (vec!["http", "https"], a)
+    } else if let Some(a) = body.strip_prefix("https://") {
+        (vec!["https"], a)
+    } else if let Some(a) = body.strip_prefix("http://") {
+        (vec!["http"], a)
+    } else {
+        return;
+    };
+    let (literal, rest) = literal_prefix(after_scheme);
+    // The host is the literal up to the first `/`, `:`, `?` or `#`.
+    let host = literal.split(['/', ':', '?', '#']).next().unwrap_or("");
+    let pure_host = (literal == host || literal == format!("{host}/")) && pure(rest);
+    if host.is_empty() || (restricting && !pure_host) || HostPattern::parse(host).is_err() {
+        return;
+    }
+    let value = format!(
+        "[{}]",
+        schemes
+            .iter()
+            .map(|s| format!("\"{s}://{host}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let scheme = schemes[schemes.len() - 1];
+    diags.warning_hint(
+        c.pos,
+        if restricting {
+            let upper = host.to_ascii_uppercase();
+            format!(
+                "`regex` `{pattern}` checks the text of `{path}`, not the host it names: `{scheme}://{upper}/` and `{scheme}://x@{host}/` reach that host but don't match it"
+            )
+        } else {
+            format!(
+                "`regex` `{pattern}` checks the text of `{path}`, not the host it names: `{scheme}://{host}.evil.test/` or `{scheme}://{host}@evil.test/` can match it"
+            )
+        },
+        format!(
+            "{}; `host_in` parses the URL, refuses user info and matches whole labels",
+            suggest("host_in", value)
+        ),
+    );
+}
+
+/// The literal text at the start of a regex body (`\.` and `\/` unescaped) and the rest.
+fn literal_prefix(body: &str) -> (String, &str) {
+    let mut out = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        match ch {
+            c if c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '~' | ':') => {
+                out.push(c)
+            }
+            '\\' => match chars.peek() {
+                Some((_, e)) if matches!(e, '.' | '/' | '-' | '_' | '~' | ':') => {
+                    out.push(*e);
+                    chars.next();
+                }
+                _ => return (out, &body[i..]),
+            },
+            _ => return (out, &body[i..]),
+        }
+    }
+    (out, "")
 }
