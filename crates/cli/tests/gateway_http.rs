@@ -679,3 +679,29 @@ async fn a_stream_that_finished_while_its_agent_was_away_is_replayed() {
     assert_eq!(progress, 2, "the first of three was already seen");
     drop(old);
 }
+
+/// Over HTTP a session is something the caller opens at will: a limit that a new session
+/// resets is no limit. `rate_limit: 3/minute` with the default scope gave 12 calls in
+/// seconds over 4 sessions; per identity by default, it gives 3.
+#[tokio::test]
+async fn a_new_session_does_not_reset_a_limit_with_the_default_scope() {
+    let s = start(
+        "version: \"1\"\ntools:\n  search_orders:\n    rules:\n      - {action: allow, rate_limit: 3/minute}\n",
+        &[],
+    );
+    let url = s.gateway.mcp_url();
+    let mut allowed = 0;
+    for _ in 0..4 {
+        let fresh = agent(&url, None);
+        fresh.initialize().await.unwrap();
+        for _ in 0..3 {
+            let r = call(&fresh, "search_orders", json!({"query": "lamp"})).await;
+            if kind(&r).is_empty() {
+                allowed += 1;
+            } else {
+                assert_eq!(kind(&r), "rate_limited", "{r}");
+            }
+        }
+    }
+    assert_eq!(allowed, 3, "{}", s.gateway.stderr());
+}

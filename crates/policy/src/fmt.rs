@@ -126,7 +126,7 @@ pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
             number(l.max),
             window(l.window)
         ));
-        if l.scope != Scope::Session {
+        if l.scope != Scope::default() {
             lines.push(format!("scope: {}", l.scope.as_str()));
         }
     } else {

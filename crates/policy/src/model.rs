@@ -348,10 +348,11 @@ impl fmt::Display for Window {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Scope {
-    /// Per MCP session.
-    #[default]
+    /// Per MCP session. Over HTTP a caller opens sessions at will, so it can reset such a
+    /// limit; never the default.
     Session,
-    /// Per identity (the caller's grant).
+    /// Per identity (the caller's grant): the default, since a caller can't reset it.
+    #[default]
     Grant,
     /// Per tool name, shared by every caller.
     Tool,

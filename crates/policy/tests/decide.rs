@@ -62,8 +62,9 @@ fn intercept_fusionauth_allow_with_rate_and_deny_with_reason() {
         d.reservations[0].window,
         Window::Rolling(60.try_into().unwrap())
     );
-    assert_eq!(d.reservations[0].scope, Scope::Session);
-    assert!(d.reservations[0].key.ends_with("|session:s1"));
+    // Per identity by default: a caller can't reset it by opening a new session.
+    assert_eq!(d.reservations[0].scope, Scope::Grant);
+    assert!(d.reservations[0].key.ends_with("|grant:alice"));
     let d = decide(&p, "importRefreshTokensWithId", json!({}));
     assert_eq!(
         denied_reason(&d),
@@ -109,8 +110,8 @@ fn intercept_checks_all_must_pass_and_wildcard_applies_to_every_tool() {
     assert_eq!(
         keys,
         [
-            "create_charge.daily_spend|session:s1",
-            "*/global rate limit|session:s1"
+            "create_charge.daily_spend|grant:alice",
+            "*/global rate limit|grant:alice"
         ]
     );
     assert_eq!(ok.reservations[0].amount, 1000.0);
@@ -278,7 +279,7 @@ fn unnamed_rule_counters_are_stable_per_entry_and_position() {
     let p = compile("tools:\n  t: {rules: [{action: allow, rate_limit: 3/minute}]}\n");
     assert_eq!(
         decide(&p, "t", json!({})).reservations[0].key,
-        "t/t#1|session:s1"
+        "t/t#1|grant:alice"
     );
 }
 

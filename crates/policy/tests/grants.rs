@@ -207,7 +207,7 @@ fn groups_come_from_the_groups_slice() {
     assert_eq!(d.verdict, Verdict::Allow);
     assert_eq!(
         d.reservations[0].key,
-        "searchUsers/searchUsers#1|session:s1"
+        "searchUsers/searchUsers#1|grant:dana@example.com"
     );
     // The same caller without the group.
     let d = call(&p, "dana@example.com", &[], "searchUsers", json!({}));

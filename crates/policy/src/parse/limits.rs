@@ -178,7 +178,15 @@ fn apply_algorithm(w: Window, algorithm: Option<&Node>, diags: &mut Diagnostics)
 }
 
 pub fn scope(node: &Node, diags: &mut Diagnostics) -> Option<Scope> {
-    word(node, "scope", SCOPE_WORDS, diags).and_then(Scope::parse)
+    let scope = word(node, "scope", SCOPE_WORDS, diags).and_then(Scope::parse);
+    if scope == Some(Scope::Session) {
+        diags.warning_hint(
+            node.pos,
+            "a caller can reset a `scope: session` limit by opening a new session (over HTTP, at will)",
+            "use `scope: grant` (per identity, the default) unless a reset per session is what you want",
+        );
+    }
+    scope
 }
 
 /// A limit's maximum call count: a whole number ≥ 1.
@@ -305,7 +313,7 @@ pub fn limit_entry(node: &Node, diags: &mut Diagnostics) -> Option<Limit> {
         .and_then(|w| apply_algorithm(w, algorithm, diags));
     let scope = match sc {
         Some(s) => scope(s, diags),
-        None => Some(Scope::Session),
+        None => Some(Scope::default()),
     };
     Some(Limit {
         counter,

@@ -87,12 +87,12 @@ pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
         .and_then(|n| string(n, "reason", diags));
     let scope = match m.get("scope") {
         Some(s) => limits::scope(s, diags),
-        None => Some(Scope::Session),
+        None => Some(Scope::default()),
     };
     let scope_given = m.has("scope");
     let scope = scope.unwrap_or_else(|| {
         ok = false;
-        Scope::Session
+        Scope::default()
     });
 
     let mut lims: Vec<Limit> = Vec::new();
@@ -150,7 +150,12 @@ pub fn rule(node: &Node, tool: &str, diags: &mut Diagnostics) -> Option<Rule> {
             ),
         );
     }
-    if scope_given && !lims.iter().any(|l| l.style == LimitStyle::RateLimit) {
+    // A rule-level `scope` applies to `rate_limit` and is `spend`'s default.
+    if scope_given
+        && !lims
+            .iter()
+            .any(|l| matches!(l.style, LimitStyle::RateLimit | LimitStyle::Spend))
+    {
         diags.warning_hint(
             m.key_pos("scope").unwrap_or(node.pos),
             "`scope` has no effect without `rate_limit` or `spend`",
@@ -228,7 +233,7 @@ fn resolve_state(
         amount: sc.amount.clone(),
         max: 0.0,
         window: sc.window,
-        scope: Scope::Session,
+        scope: Scope::default(),
         style: LimitStyle::Spend,
     })
 }
