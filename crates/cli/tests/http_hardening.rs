@@ -371,3 +371,142 @@ async fn sessions_per_identity_are_capped() {
         "{err}"
     );
 }
+
+/// A JWT issuer and a gateway trusting it, with the API-key identity `alice` (group
+/// `support`); `extra_identity_yaml` is added under alice.
+struct JwtGateway {
+    started: Started,
+    key: jsonwebtoken::EncodingKey,
+}
+
+impl JwtGateway {
+    fn start(alice_extra: &str) -> JwtGateway {
+        use jsonwebtoken::{Algorithm, EncodingKey, jwk::Jwk};
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../gateway/tests/fixtures/jwt");
+        let pem = std::fs::read(fixtures.join("test-only-rsa2048.pem")).unwrap();
+        let key = EncodingKey::from_rsa_pem(&pem).unwrap();
+        let mut jwk = Jwk::from_encoding_key(&key, Algorithm::RS256).unwrap();
+        jwk.common.key_id = Some("k1".into());
+        let policy = format!(
+            r#"version: "1"
+identities:
+  alice:
+    groups: [support]
+    api_keys: ["{}"]{alice_extra}
+auth:
+  jwt: {{issuer: "https://id.test/", audience: toolgate, jwks_file: jwks.json}}
+grants:
+  - {{name: alice, to: [alice], tools: [get_order]}}
+  - {{name: support, to: ["group:support"], tools: [search_orders]}}
+"#,
+            key_hash(ALICE_KEY)
+        );
+        let jwks = json!({"keys": [jwk]}).to_string();
+        let started = listening(
+            &policy,
+            &[],
+            &[("jwks.json", &jwks)],
+            Upstream::ExampleServer,
+        );
+        JwtGateway { started, key }
+    }
+
+    fn token(&self, sub: &str) -> String {
+        use jsonwebtoken::{Algorithm, Header, encode};
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some("k1".into());
+        let claims = json!({"iss": "https://id.test/", "aud": "toolgate", "sub": sub,
+            "iat": now, "exp": now + 600});
+        encode(&header, &claims, &self.key).unwrap()
+    }
+
+    fn agent(&self, bearer: &str) -> HttpClient {
+        HttpClient::new(&self.started.gateway.mcp_url())
+            .unwrap()
+            .with_header("authorization", &format!("Bearer {bearer}"))
+    }
+}
+
+fn decision_kind(resp: &serde_json::Value) -> &str {
+    resp["result"]["_meta"]["dev.toolgate/decision"]["kind"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// Issue 16: whoever gets a token with `sub: alice` from the issuer (a self-service
+/// sign-up, say) is not the API-key identity `alice`: none of her grants, none of her
+/// groups, not her sessions.
+#[tokio::test]
+async fn a_jwt_subject_is_not_the_api_key_identity_of_the_same_name() {
+    let g = JwtGateway::start("");
+    let gateway = &g.started.gateway;
+    let by_key = g.agent(ALICE_KEY);
+    by_key.initialize().await.unwrap();
+    let ok = by_key
+        .call_tool("get_order", json!({"order_id": "ORD-1001"}))
+        .await
+        .unwrap();
+    assert_eq!(decision_kind(&ok), "", "{ok}");
+
+    let by_token = g.agent(&g.token("alice"));
+    by_token
+        .initialize()
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", gateway.stderr()));
+    for (tool, args) in [
+        ("get_order", json!({"order_id": "ORD-1001"})),
+        ("search_orders", json!({"query": "lamp"})),
+    ] {
+        let denied = by_token.call_tool(tool, args).await.unwrap();
+        assert_eq!(decision_kind(&denied), "deny", "{tool}: {denied}");
+        let text = denied["result"]["content"][0]["text"].as_str().unwrap();
+        assert!(text.contains("`jwt:alice`"), "{text}");
+    }
+    assert!(by_token.list_tools().await.unwrap().is_empty());
+
+    // Not alice's session either.
+    let sid = by_key.session_id().unwrap();
+    let bearer = format!("Bearer {}", g.token("alice"));
+    let r = raw(
+        gateway.addr,
+        "POST",
+        "/mcp",
+        &[
+            ("Host", &gateway.addr.to_string()),
+            ("Accept", "application/json"),
+            ("Authorization", &bearer),
+            ("Mcp-Session-Id", &sid),
+        ],
+        r#"{"jsonrpc":"2.0","id":9,"method":"tools/list"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+}
+
+/// `identities.NAME.jwt_subjects` says which subjects are that identity: such a token gets
+/// the identity's grants and groups; other subjects stay `jwt:<sub>`.
+#[tokio::test]
+async fn a_policy_maps_a_jwt_subject_onto_a_named_identity() {
+    let g = JwtGateway::start("\n    jwt_subjects: [00u-alice-at-idp]");
+    let mapped = g.agent(&g.token("00u-alice-at-idp"));
+    mapped.initialize().await.unwrap();
+    for (tool, args) in [
+        ("get_order", json!({"order_id": "ORD-1001"})),
+        ("search_orders", json!({"query": "lamp"})),
+    ] {
+        let ok = mapped.call_tool(tool, args).await.unwrap();
+        assert_eq!(decision_kind(&ok), "", "{tool}: {ok}");
+    }
+    let unmapped = g.agent(&g.token("alice"));
+    unmapped.initialize().await.unwrap();
+    let denied = unmapped
+        .call_tool("get_order", json!({"order_id": "ORD-1001"}))
+        .await
+        .unwrap();
+    assert_eq!(decision_kind(&denied), "deny", "{denied}");
+}
