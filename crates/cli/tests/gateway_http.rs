@@ -363,7 +363,14 @@ async fn two_hundred_concurrent_sessions_on_one_sqlite_file_forward_exactly_the_
     let state = format!("sqlite:{}", db.path().join("counters.db").display());
     let started = listening(
         "tools:\n  echo:\n    rules:\n      - {name: fleet, action: allow, rate_limit: {max: 50, window: 3600}, scope: global}\n",
-        &["--state", &state],
+        &[
+            "--state",
+            &state,
+            "--max-sessions-per-client",
+            "0",
+            "--max-sessions-per-identity",
+            "0",
+        ],
         &[],
         Upstream::ExampleServer,
     );

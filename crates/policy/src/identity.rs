@@ -20,6 +20,9 @@ pub const KEY_HASH_PREFIX: &str = "sha256:";
 pub const GROUP_PREFIX: &str = "group:";
 /// `to: ["*"]`: every caller with an identity.
 pub const ANYONE: &str = "*";
+/// A JWT caller no identity claims (`jwt_subjects`) is named `jwt:` + its identity claim,
+/// so a token whose `sub` is `alice` is never the API-key identity `alice`.
+pub const JWT_PREFIX: &str = "jwt:";
 
 /// A caller the policy knows by name: its groups and the hashes of its API keys.
 #[derive(Debug, Clone)]
@@ -29,13 +32,19 @@ pub struct Identity {
     /// SHA-256 of each bearer token that authenticates as this identity. Only hashes are
     /// written down, so a leaked policy file leaks no usable key.
     pub api_keys: Vec<KeyHash>,
+    /// Values of the JWT identity claim (`auth.jwt.identity_claim`, `sub` by default) that
+    /// authenticate as this identity; any other token is `jwt:<value>`.
+    pub jwt_subjects: Vec<String>,
     pub pos: Pos,
 }
 
 // Equality is about meaning: where an identity was written (`pos`) doesn't count.
 impl PartialEq for Identity {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && self.groups == other.groups && self.api_keys == other.api_keys
+        self.name == other.name
+            && self.groups == other.groups
+            && self.api_keys == other.api_keys
+            && self.jwt_subjects == other.jwt_subjects
     }
 }
 

@@ -30,8 +30,8 @@ pub use compile::{CompiledPolicy, RuleRef};
 pub use decide::{CallContext, Decision, DenyKind, Reservation, Verdict};
 pub use diagnostics::{Diagnostic, Pos, Severity};
 pub use identity::{
-    AuthSettings, Grant, Grantee, IdentitiesFile, Identity, JwksSource, JwtAlgorithm, JwtSettings,
-    KeyHash,
+    AuthSettings, Grant, Grantee, IdentitiesFile, Identity, JWT_PREFIX, JwksSource, JwtAlgorithm,
+    JwtSettings, KeyHash,
 };
 pub use model::{Approval, ApprovalVia, DEFAULT_APPROVAL_TIMEOUT_S, Policy, Remember};
 pub use parse::{Dialect, LoadError, Loaded, LoadedIdentities, load, load_identities};

@@ -129,6 +129,53 @@ fn one_key_hash_on_two_identities_names_both() {
     );
 }
 
+/// JWT callers are `jwt:<subject>` unless an identity claims the subject (issue 16): the
+/// mapping loads and round-trips, one subject names one identity, and a `jwt:` identity
+/// can't be given a key (or subjects) to sign in as a JWT caller with.
+#[test]
+fn jwt_subjects_map_tokens_onto_named_identities_and_stay_apart_otherwise() {
+    let text = format!(
+        "tools: {{}}\nidentities:\n  alice:\n    api_keys: [{HASH}]\n    jwt_subjects: [00u-alice, \"alice@corp.test\"]\n  \"jwt:carol\": {{groups: [support]}}\n"
+    );
+    let loaded = load(&text, "p.yaml").unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let p = &loaded.policy;
+    assert_eq!(
+        p.identities[0].jwt_subjects,
+        ["00u-alice", "alice@corp.test"]
+    );
+    assert_eq!(p.identities[1].name, "jwt:carol");
+    let printed = to_native_yaml(p);
+    assert!(printed.contains("jwt_subjects:"), "{printed}");
+    assert_eq!(&load(&printed, "again.yaml").unwrap().policy, p);
+
+    assert_eq!(
+        errors(
+            "tools: {}\nidentities:\n  alice: {jwt_subjects: [s1]}\n  bob: {jwt_subjects: [s1]}\n"
+        ),
+        [
+            "p.yaml:4:24: error: JWT subject `s1` is given to `alice` and `bob`; it is already used at 3:26; one subject must identify one caller"
+        ]
+    );
+    assert_eq!(
+        errors(&format!(
+            "tools: {{}}\nidentities:\n  \"jwt:alice\": {{api_keys: [{HASH}]}}\n"
+        )),
+        [
+            "p.yaml:3:27: error: `jwt:alice` names a JWT caller (`jwt:` + its identity claim) and may not have api_keys; give it only `groups`; to let a token sign in as a named identity, list its subject under that identity's `jwt_subjects`"
+        ]
+    );
+    let errs = errors(
+        "tools: {}\nidentities:\n  \"jwt:x\": {jwt_subjects: [y]}\n  z: {jwt_subjects: [\" pad\"]}\n",
+    );
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(errs[0].contains("may not have jwt_subjects"), "{errs:?}");
+    assert!(
+        errs[1].contains("a JWT subject starts or ends with whitespace"),
+        "{errs:?}"
+    );
+}
+
 #[test]
 fn unknown_keys_are_refused_in_every_new_section() {
     let errs = errors(

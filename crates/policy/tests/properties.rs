@@ -459,7 +459,7 @@ fn arb_gated_policy() -> impl Strategy<Value = Policy> {
 /// Identity and group names the loader accepts, including ones `fmt` must quote.
 fn arb_name() -> impl Strategy<Value = String> {
     prop_oneof!["[a-z][a-z0-9_-]{0,8}", "\\PC{1,10}"].prop_filter("a usable name", |n| {
-        name_problem(n).is_none() && !n.starts_with("group:") && n != "*"
+        name_problem(n).is_none() && !n.starts_with("group:") && !n.starts_with("jwt:") && n != "*"
     })
 }
 
@@ -476,6 +476,8 @@ fn arb_identities() -> impl Strategy<Value = Vec<Identity>> {
                 api_keys: (0..keys)
                     .map(|i| KeyHash::of_token(format!("{name}/{i}").as_bytes()))
                     .collect(),
+                // Distinct names, so distinct subjects.
+                jwt_subjects: (0..keys).map(|i| format!("{name}@idp/{i}")).collect(),
                 name,
                 groups: groups.into_iter().collect(),
                 pos: Default::default(),

@@ -5,7 +5,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use toolgate_gateway::http::{ConnLimits, HttpFront, HttpOptions, OriginPolicy, tls_acceptor};
+use toolgate_gateway::http::{
+    ConnLimits, DEFAULT_MAX_SESSIONS_PER_CLIENT, DEFAULT_MAX_SESSIONS_PER_IDENTITY, HostPolicy,
+    HttpFront, HttpOptions, OriginPolicy, tls_acceptor,
+};
 use toolgate_gateway::upstream::UpstreamSpec;
 
 use super::run::Shared;
@@ -20,6 +23,12 @@ pub struct HttpArgs {
     /// origins are allowed while listening on loopback.
     #[arg(long = "allowed-origin", value_name = "ORIGIN")]
     pub allowed_origins: Vec<String>,
+    /// A `Host` name agents reach this gateway by (`gw.example.com`, any port, or
+    /// `gw.example.com:8443`); repeatable. Requests naming another host are refused (DNS
+    /// rebinding). Always allowed: localhost and loopback addresses, and IP addresses when
+    /// not listening on loopback; any name while none is given and credentials are required.
+    #[arg(long = "allowed-host", value_name = "HOST")]
+    pub allowed_hosts: Vec<String>,
     /// TLS certificate chain (PEM) for `--listen`.
     #[arg(long, requires = "tls_key", value_name = "PEM")]
     pub tls_cert: Option<PathBuf>,
@@ -29,6 +38,13 @@ pub struct HttpArgs {
     /// Most HTTP sessions open at once.
     #[arg(long, default_value_t = 10_000)]
     pub max_sessions: usize,
+    /// Most HTTP sessions one identity may hold open at once (0: no cap).
+    #[arg(long, default_value_t = DEFAULT_MAX_SESSIONS_PER_IDENTITY, value_name = "N")]
+    pub max_sessions_per_identity: usize,
+    /// Most HTTP sessions one client address (an IPv6 /64) may hold open at once (0: no
+    /// cap; behind a reverse proxy every agent has the proxy's address).
+    #[arg(long, default_value_t = DEFAULT_MAX_SESSIONS_PER_CLIENT, value_name = "N")]
+    pub max_sessions_per_client: usize,
     /// End a session unused for this many seconds (with no stream open).
     #[arg(long, default_value_t = 1800, value_name = "SECONDS")]
     pub session_idle: u64,
@@ -72,6 +88,10 @@ pub async fn serve(
         },
         _ => None,
     };
+    let hosts = match HostPolicy::new(&args.allowed_hosts, loopback) {
+        Ok(h) => h,
+        Err(m) => return fail(m),
+    };
     let scheme = if tls.is_some() { "https" } else { "http" };
     if let UpstreamSpec::Shared(shared) = &upstream
         && let Err(e) = shared.warm_up().await
@@ -92,7 +112,10 @@ pub async fn serve(
                 allowed: args.allowed_origins.clone(),
                 allow_loopback: loopback,
             },
+            hosts,
             max_sessions: args.max_sessions,
+            max_sessions_per_identity: args.max_sessions_per_identity,
+            max_sessions_per_client: args.max_sessions_per_client,
             session_idle: Duration::from_secs(args.session_idle.max(1)),
             default_identity: identity.to_owned(),
             require_credentials: !loopback && !args.allow_unauthenticated,

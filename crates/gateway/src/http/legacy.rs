@@ -12,14 +12,14 @@ use axum::response::{IntoResponse, Response};
 
 use super::guard::{check_json_content, read_body, refuse};
 use super::session::{HttpSession, frame_of};
-use super::{HttpFront, sse};
+use super::{HttpFront, Peer, sse};
 
-pub async fn open(State(front): State<Arc<HttpFront>>, headers: HeaderMap) -> Response {
+pub async fn open(State(front): State<Arc<HttpFront>>, peer: Peer, headers: HeaderMap) -> Response {
     let owner = match front.stream_caller(&headers).await {
         Ok(o) => o,
         Err(r) => return r,
     };
-    let session = match front.new_session(owner, true).await {
+    let session = match front.new_session(owner, peer.0.ip(), true).await {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -8,6 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::Request;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -98,13 +101,14 @@ pub async fn serve(
             tokio::spawn(async move {
                 let _permit = permit;
                 match tls {
-                    None => serve_connection(TokioIo::new(stream), router, &limits).await,
+                    None => serve_connection(TokioIo::new(stream), router, peer, &limits).await,
                     Some(acceptor) => {
                         match tokio::time::timeout(limits.header_timeout, acceptor.accept(stream))
                             .await
                         {
                             Ok(Ok(tls_stream)) => {
-                                serve_connection(TokioIo::new(tls_stream), router, &limits).await
+                                serve_connection(TokioIo::new(tls_stream), router, peer, &limits)
+                                    .await
                             }
                             Ok(Err(e)) => {
                                 tracing::debug!(%peer, error = %e, "TLS handshake failed")
@@ -119,10 +123,16 @@ pub async fn serve(
     Ok((bound, task))
 }
 
-async fn serve_connection<I>(io: TokioIo<I>, router: Router, limits: &ConnLimits)
+/// Serves one connection. Every request carries the peer's address as axum's
+/// [`ConnectInfo`], for the per-client session cap.
+async fn serve_connection<I>(io: TokioIo<I>, router: Router, peer: SocketAddr, limits: &ConnLimits)
 where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let router = tower::ServiceExt::map_request(router, move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    });
     let service = TowerToHyperService::new(router);
     let result = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())

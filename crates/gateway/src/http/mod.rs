@@ -20,18 +20,20 @@ mod stateless;
 mod streamable;
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use tokio::task::JoinHandle;
 use toolgate_policy::CompiledPolicy;
 
-pub use guard::OriginPolicy;
+pub use guard::{HostPolicy, OriginPolicy};
 pub use listener::{ConnLimits, tls_acceptor};
 pub use session::Owner;
 
@@ -44,10 +46,22 @@ use session::HttpSession;
 
 pub const SESSION_HEADER: &str = "mcp-session-id";
 
+/// `--max-sessions-per-identity` unless told otherwise.
+pub const DEFAULT_MAX_SESSIONS_PER_IDENTITY: usize = 64;
+/// `--max-sessions-per-client` unless told otherwise.
+pub const DEFAULT_MAX_SESSIONS_PER_CLIENT: usize = 64;
+
 pub struct HttpOptions {
     pub max_message_bytes: usize,
     pub origins: OriginPolicy,
+    /// Which `Host` names are answered (DNS-rebinding protection).
+    pub hosts: HostPolicy,
     pub max_sessions: usize,
+    /// Most sessions one identity may hold open at once (0: no cap).
+    pub max_sessions_per_identity: usize,
+    /// Most sessions one client address may hold open at once (0: no cap). IPv6 clients
+    /// are counted per /64, the block one host usually has to itself.
+    pub max_sessions_per_client: usize,
     /// A session nobody used for this long, with no stream open, is ended.
     pub session_idle: Duration,
     /// Time allowed to send a request body.
@@ -64,7 +78,10 @@ impl Default for HttpOptions {
         HttpOptions {
             max_message_bytes: toolgate_mcp::DEFAULT_MAX_MESSAGE_SIZE,
             origins: OriginPolicy::default(),
+            hosts: HostPolicy::default(),
             max_sessions: 10_000,
+            max_sessions_per_identity: DEFAULT_MAX_SESSIONS_PER_IDENTITY,
+            max_sessions_per_client: DEFAULT_MAX_SESSIONS_PER_CLIENT,
             session_idle: Duration::from_secs(30 * 60),
             body_timeout: Duration::from_secs(30),
             default_identity: "local".into(),
@@ -80,7 +97,9 @@ pub struct HttpFront {
     auth: Authenticator,
     /// The policy the authenticator's settings were built from; rebuilt when it changes.
     auth_source: Mutex<Arc<CompiledPolicy>>,
-    sessions: Mutex<HashMap<String, Arc<HttpSession>>>,
+    sessions: Mutex<HashMap<String, Tracked>>,
+    /// Sessions open or being opened, per identity and per client address.
+    counts: Arc<Mutex<SessionCounts>>,
     me: Weak<HttpFront>,
 }
 
@@ -101,6 +120,7 @@ impl HttpFront {
             auth: Authenticator::new(settings, http),
             auth_source: Mutex::new(policy),
             sessions: Mutex::new(HashMap::new()),
+            counts: Arc::default(),
             me: me.clone(),
         }))
     }
@@ -116,6 +136,7 @@ impl HttpFront {
     }
 
     pub fn router(self: &Arc<Self>) -> Router {
+        let hosts = axum::middleware::from_fn_with_state(self.clone(), check_host);
         Router::new()
             .route(
                 "/mcp",
@@ -133,6 +154,7 @@ impl HttpFront {
                 "/.well-known/oauth-protected-resource/{*path}",
                 get(resource_metadata),
             )
+            .layer(hosts)
             .with_state(self.clone())
     }
 
@@ -156,16 +178,41 @@ impl HttpFront {
         self.table().len()
     }
 
+    /// Sessions `identity` holds open (or is opening).
+    pub fn sessions_of_identity(&self, identity: &str) -> usize {
+        lock(&self.counts)
+            .by_identity
+            .get(identity)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Sessions opened from `client` (or being opened), counted as the cap counts them.
+    pub fn sessions_of_client(&self, client: IpAddr) -> usize {
+        lock(&self.counts)
+            .by_client
+            .get(&client_key(client))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Ends every session (shutdown): in-flight calls are refunded and answered.
     pub async fn close_all(&self, why: &str) {
-        let all: Vec<_> = self.table().drain().map(|(_, s)| s).collect();
-        for s in all {
-            s.close(why).await;
+        let all: Vec<_> = self.table().drain().map(|(_, t)| t).collect();
+        for t in all {
+            t.session.close(why).await;
         }
     }
 
-    fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<HttpSession>>> {
-        self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, Tracked>> {
+        lock(&self.sessions)
+    }
+
+    /// Whether every caller must authenticate right now (credentials configured, or the
+    /// gateway refuses everyone until some are).
+    fn credentials_required(&self) -> bool {
+        self.refresh_auth();
+        self.auth.required() || self.opts.require_credentials
     }
 
     /// Who is calling: from the bearer token when credentials are configured, else the
@@ -213,13 +260,14 @@ impl HttpFront {
     }
 
     /// The checks for a request that opens an event stream (`GET /mcp`, `GET /sse`): origin,
-    /// `Accept: text/event-stream`, credentials.
+    /// `Accept: text/event-stream` by name (a browser's `<img>` sends `*/*`, and must not
+    /// open a session), credentials.
     async fn stream_caller(&self, headers: &HeaderMap) -> Result<Owner, Response> {
         self.opts.origins.check(headers)?;
-        if !guard::accepts(headers).1 {
+        if !guard::asks_for_event_stream(headers) {
             return Err(refuse(
                 StatusCode::NOT_ACCEPTABLE,
-                "Accept must include text/event-stream",
+                "Accept must name text/event-stream (`*/*` is not enough to open an event stream)",
             ));
         }
         self.caller(headers).await
@@ -245,7 +293,7 @@ impl HttpFront {
     /// The session a request names, if it exists and belongs to the caller.
     fn session_for(&self, sid: &HeaderValue, owner: &Owner) -> Result<Arc<HttpSession>, Response> {
         let sid = sid.to_str().unwrap_or("");
-        let Some(session) = self.table().get(sid).cloned() else {
+        let Some(session) = self.table().get(sid).map(|t| t.session.clone()) else {
             return Err(refuse(
                 StatusCode::NOT_FOUND,
                 "unknown or expired session; start a new one with `initialize`",
@@ -261,13 +309,14 @@ impl HttpFront {
         Ok(session)
     }
 
-    async fn new_session(&self, owner: Owner, legacy: bool) -> Result<Arc<HttpSession>, Response> {
-        if self.session_count() >= self.opts.max_sessions {
-            return Err(refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                &format!("too many sessions (limit {})", self.opts.max_sessions),
-            ));
-        }
+    async fn new_session(
+        &self,
+        owner: Owner,
+        client: IpAddr,
+        legacy: bool,
+    ) -> Result<Arc<HttpSession>, Response> {
+        // Counted before the upstream starts, so requests racing in can't overshoot a cap.
+        let slot = self.take_slot(&owner.identity, client)?;
         // A legacy agent's one stream is open from the start; a streamable one opens its
         // GET stream when it wants the server's own messages (or never).
         let unsolicited = if legacy {
@@ -297,9 +346,72 @@ impl HttpFront {
                     front.table().remove(sid);
                 }
             });
-        tracing::info!(session = %id, identity = %session.owner.identity, transport, "session started");
-        self.table().insert(id, session.clone());
+        tracing::info!(session = %id, identity = %session.owner.identity, %client, transport, "session started");
+        // Ended already (the upstream went away at once)? Then it is not listed, and its
+        // slot goes back here. Checked under the table's lock: the pump marks the session
+        // ended before it takes the lock to unlist it, so no ended session stays listed.
+        let mut table = self.table();
+        if session.ended().is_none() {
+            table.insert(
+                id,
+                Tracked {
+                    session: session.clone(),
+                    _slot: slot,
+                },
+            );
+        }
+        drop(table);
         Ok(session)
+    }
+
+    /// Counts a session about to open against `--max-sessions` and the per-identity and
+    /// per-client caps; the slot is given back when dropped.
+    fn take_slot(&self, identity: &Arc<str>, client: IpAddr) -> Result<Slot, Response> {
+        let key = client_key(client);
+        let mut counts = lock(&self.counts);
+        let too_many = |status, what: &str, flag: &str, limit: usize| {
+            tracing::warn!(%identity, %client, limit, "refused a new session: {what}");
+            Err(refuse(
+                status,
+                &format!(
+                    "too many sessions {what} (limit {limit}, {flag}); end one (DELETE /mcp) or wait for an idle one to expire"
+                ),
+            ))
+        };
+        if counts.total >= self.opts.max_sessions {
+            return too_many(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "on this gateway",
+                "--max-sessions",
+                self.opts.max_sessions,
+            );
+        }
+        let cap = self.opts.max_sessions_per_identity;
+        if cap > 0 && counts.by_identity.get(identity).copied().unwrap_or(0) >= cap {
+            return too_many(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("for identity `{identity}`"),
+                "--max-sessions-per-identity",
+                cap,
+            );
+        }
+        let cap = self.opts.max_sessions_per_client;
+        if cap > 0 && counts.by_client.get(&key).copied().unwrap_or(0) >= cap {
+            return too_many(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("from client address {key}"),
+                "--max-sessions-per-client",
+                cap,
+            );
+        }
+        counts.total += 1;
+        *counts.by_identity.entry(identity.clone()).or_default() += 1;
+        *counts.by_client.entry(key).or_default() += 1;
+        Ok(Slot {
+            counts: self.counts.clone(),
+            identity: identity.clone(),
+            client: key,
+        })
     }
 
     async fn end_session(&self, session: &HttpSession, why: &str) {
@@ -310,16 +422,20 @@ impl HttpFront {
 
     fn reap_idle_sessions(self: &Arc<Self>) -> JoinHandle<()> {
         let me = Arc::downgrade(self);
+        // Every 30 s, or more often for a short --session-idle, so a session ends (and gives
+        // its slot back) close to when it should.
+        let every =
+            (self.opts.session_idle / 2).clamp(Duration::from_millis(500), Duration::from_secs(30));
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
                 let Some(front) = me.upgrade() else { return };
                 let idle: Vec<_> = front
                     .table()
                     .values()
-                    .filter(|s| s.idle_for(front.opts.session_idle))
-                    .cloned()
+                    .filter(|t| t.session.idle_for(front.opts.session_idle))
+                    .map(|t| t.session.clone())
                     .collect();
                 for s in idle {
                     front
@@ -330,6 +446,84 @@ impl HttpFront {
         })
     }
 }
+
+/// A listed session and the slot it holds in the session counts: removing it from the
+/// table gives the slot back, whoever still holds the session itself (a parked stream, say).
+struct Tracked {
+    session: Arc<HttpSession>,
+    _slot: Slot,
+}
+
+#[derive(Default)]
+struct SessionCounts {
+    total: usize,
+    by_identity: HashMap<Arc<str>, usize>,
+    by_client: HashMap<IpAddr, usize>,
+}
+
+/// One session counted in [`SessionCounts`] until dropped.
+struct Slot {
+    counts: Arc<Mutex<SessionCounts>>,
+    identity: Arc<str>,
+    client: IpAddr,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut counts = lock(&self.counts);
+        counts.total = counts.total.saturating_sub(1);
+        if let Some(n) = counts.by_identity.get_mut(&self.identity) {
+            *n -= 1;
+            if *n == 0 {
+                counts.by_identity.remove(&self.identity);
+            }
+        }
+        if let Some(n) = counts.by_client.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                counts.by_client.remove(&self.client);
+            }
+        }
+    }
+}
+
+/// The address a client is counted under: IPv4 (and IPv4-mapped IPv6) as it is, other IPv6
+/// by its /64, the block one host usually has to itself.
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(bits.into())
+        }
+        v4 => v4,
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Refuses requests for host names the gateway doesn't answer to ([`HostPolicy`]), before
+/// any handler runs: on every endpoint, the metadata included.
+async fn check_host(State(front): State<Arc<HttpFront>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()));
+    if let Err(r) = front
+        .opts
+        .hosts
+        .check(host.as_deref(), front.credentials_required())
+    {
+        return r;
+    }
+    next.run(request).await
+}
+
+/// The client's address, as the listener recorded it (see [`listener::serve`]).
+pub(crate) type Peer = axum::extract::ConnectInfo<SocketAddr>;
 
 fn policy_dir(factory: &SessionFactory) -> &std::path::Path {
     factory

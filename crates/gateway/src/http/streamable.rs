@@ -18,9 +18,14 @@ use toolgate_mcp::{Id, ProtocolVersion};
 use super::guard::{accepts, check_json_content, json_response, read_body, refuse};
 use super::resume::{ResponseStream, resume};
 use super::session::{Envelope, HttpSession, envelope, frame_of, progress_token};
-use super::{HttpFront, SESSION_HEADER, sse, stateless};
+use super::{HttpFront, Peer, SESSION_HEADER, sse, stateless};
 
-pub async fn post(State(front): State<Arc<HttpFront>>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post(
+    State(front): State<Arc<HttpFront>>,
+    peer: Peer,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     if let Err(r) = front.opts.origins.check(&headers) {
         return r;
     }
@@ -53,7 +58,7 @@ pub async fn post(State(front): State<Arc<HttpFront>>, headers: HeaderMap, body:
         },
         None => {
             if head.method.as_deref() == Some("initialize") {
-                match front.new_session(owner, false).await {
+                match front.new_session(owner, peer.0.ip(), false).await {
                     Ok(s) => (s, true),
                     Err(r) => return r,
                 }

@@ -44,6 +44,17 @@ pub fn settings_from_policy(
             settings.groups_claim = j.groups_claim.clone();
             settings.leeway = std::time::Duration::from_secs(j.leeway);
             settings.algorithms = j.algorithms.iter().map(|a| algorithm(*a)).collect();
+            settings.subjects = model
+                .identities
+                .iter()
+                .flat_map(|identity| {
+                    let name: Arc<str> = Arc::from(identity.name.as_str());
+                    identity
+                        .jwt_subjects
+                        .iter()
+                        .map(move |s| (s.clone(), name.clone()))
+                })
+                .collect();
             let problems = settings.problems();
             if !problems.is_empty() {
                 return Err(problems

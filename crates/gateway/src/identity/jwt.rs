@@ -11,6 +11,7 @@
 //! the operator allowed, and it must fit the key the `kid` names (key type, curve, and the
 //! JWK's own `alg` when it pins one).
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +25,9 @@ use super::error::token_value_for_message;
 use super::jwks::{JwksCache, JwksSource};
 use super::key_set::Selected;
 use super::{AuthError, AuthMethod, Caller};
+
+/// What an unmapped JWT caller's identity starts with (see [`JwtSettings::subjects`]).
+pub const JWT_PREFIX: &str = toolgate_policy::JWT_PREFIX;
 
 /// Every asymmetric algorithm `jsonwebtoken` verifies; the default accepted list.
 pub const DEFAULT_ALGORITHMS: &[Algorithm] = &[
@@ -64,6 +68,10 @@ pub struct JwtSettings {
     pub leeway: Duration,
     /// Accepted signature algorithms. HS* is never accepted, whatever this says.
     pub algorithms: Vec<Algorithm>,
+    /// Identity-claim values the policy maps onto named identities (`jwt_subjects`). Any
+    /// other token's caller is `jwt:<value>` ([`JWT_PREFIX`]), never an API-key identity of
+    /// the same name.
+    pub subjects: HashMap<String, Arc<str>>,
 }
 
 impl JwtSettings {
@@ -77,6 +85,7 @@ impl JwtSettings {
             groups_claim: "groups".to_owned(),
             leeway: DEFAULT_LEEWAY,
             algorithms: DEFAULT_ALGORITHMS.to_vec(),
+            subjects: HashMap::new(),
         }
     }
 
@@ -383,7 +392,14 @@ impl JwtVerifier {
         if identity.chars().any(char::is_control) {
             return Err(bad("contains control characters"));
         }
-        Ok(Arc::from(identity.as_str()))
+        // The issuer's subjects are a namespace of their own: whoever can get a token with
+        // `sub: alice` (a self-service sign-up, another tenant) is `jwt:alice`, with none of
+        // the API-key identity `alice`'s grants, groups or sessions, unless the policy says
+        // this subject is `alice` (`identities.alice.jwt_subjects`).
+        Ok(match self.settings.subjects.get(identity.as_str()) {
+            Some(name) => name.clone(),
+            None => Arc::from(format!("{JWT_PREFIX}{identity}")),
+        })
     }
 
     fn groups(&self, claims: &Map<String, Value>) -> Result<Vec<Arc<str>>, AuthError> {

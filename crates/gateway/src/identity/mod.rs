@@ -45,7 +45,9 @@ pub use api_key::{
 pub use error::{AuthError, MalformedReason, REALM};
 pub use from_policy::settings_from_policy;
 pub use jwks::{Clock, JwksSource, ManualClock, SystemClock};
-pub use jwt::{DEFAULT_ALGORITHMS, DEFAULT_LEEWAY, JwtSettings, JwtSettingsError, MAX_LEEWAY};
+pub use jwt::{
+    DEFAULT_ALGORITHMS, DEFAULT_LEEWAY, JWT_PREFIX, JwtSettings, JwtSettingsError, MAX_LEEWAY,
+};
 pub use metadata::{metadata_path_for, metadata_url_for, protected_resource_metadata};
 
 use jwks::JwksCache;

@@ -26,6 +26,12 @@ pub(super) fn write_identities(out: &mut String, ids: &[Identity]) {
             "api_keys",
             id.api_keys.iter().map(|k| k.to_string()),
         );
+        write_list(
+            out,
+            4,
+            "jwt_subjects",
+            id.jwt_subjects.iter().map(|s| scalar(s)),
+        );
     }
 }
 

@@ -11,13 +11,13 @@ use std::collections::HashMap;
 use crate::diagnostics::{Diagnostics, Pos};
 use crate::identity::{
     ANYONE, AuthSettings, DEFAULT_GROUPS_CLAIM, DEFAULT_IDENTITY_CLAIM, DEFAULT_LEEWAY,
-    GROUP_PREFIX, Identity, JwksSource, JwtAlgorithm, JwtSettings, KeyHash, KeyHashError,
-    MAX_LEEWAY, name_problem,
+    GROUP_PREFIX, Identity, JWT_PREFIX, JwksSource, JwtAlgorithm, JwtSettings, KeyHash,
+    KeyHashError, MAX_LEEWAY, name_problem,
 };
 use crate::parse::reader::{MapReader, list, string};
 use crate::source::{Node, NodeKind};
 
-const IDENTITY_KEYS: &[&str] = &["groups", "api_keys"];
+const IDENTITY_KEYS: &[&str] = &["groups", "api_keys", "jwt_subjects"];
 const AUTH_KEYS: &[&str] = &["jwt", "resource", "authorization_servers"];
 const JWT_KEYS: &[&str] = &[
     "issuer",
@@ -75,11 +75,14 @@ pub fn identities(node: &Node, diags: &mut Diagnostics) -> Vec<Identity> {
     let mut out = Vec::new();
     // Key hash → (identity, position of the first use): one key must name one caller.
     let mut seen: HashMap<KeyHash, (String, Pos)> = HashMap::new();
+    // JWT subject → (identity, position of the first use): one subject names one caller.
+    let mut subjects: HashMap<String, (String, Pos)> = HashMap::new();
     for (key, value) in entries {
         if !check_name(&key.text, key.pos, "an identity name", diags) {
             continue;
         }
-        if let Some(identity) = identity(&key.text, key.pos, value, &mut seen, diags) {
+        if let Some(identity) = identity(&key.text, key.pos, value, &mut seen, &mut subjects, diags)
+        {
             out.push(identity);
         }
     }
@@ -91,12 +94,14 @@ fn identity(
     pos: Pos,
     node: &Node,
     seen: &mut HashMap<KeyHash, (String, Pos)>,
+    subjects: &mut HashMap<String, (String, Pos)>,
     diags: &mut Diagnostics,
 ) -> Option<Identity> {
     let mut identity = Identity {
         name: name.to_owned(),
         groups: Vec::new(),
         api_keys: Vec::new(),
+        jwt_subjects: Vec::new(),
         pos,
     };
     if matches!(node.kind, NodeKind::Null) {
@@ -106,8 +111,26 @@ fn identity(
     let mut m = MapReader::new(node, "an identity", IDENTITY_KEYS, diags)?;
     let groups = m.get("groups");
     let keys = m.get("api_keys");
+    let jwt_subjects = m.get("jwt_subjects");
     m.finish(diags);
     let mut ok = true;
+    // `jwt:NAME` is what an unmapped JWT caller is called: only groups may be given to it,
+    // or a key (or another token) could sign in as that JWT caller.
+    if name.starts_with(JWT_PREFIX) {
+        for (node, what) in [(keys, "api_keys"), (jwt_subjects, "jwt_subjects")] {
+            if let Some(node) = node {
+                diags.error_hint(
+                    node.pos,
+                    format!("`{name}` names a JWT caller (`{JWT_PREFIX}` + its identity claim) and may not have {what}"),
+                    "give it only `groups`; to let a token sign in as a named identity, list its subject under that identity's `jwt_subjects`",
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+    }
     if let Some(g) = groups {
         for item in list(g, "groups", diags).unwrap_or_default() {
             let Some(group) = string(item, "a group name", diags) else {
@@ -159,6 +182,41 @@ fn identity(
                 None => {
                     seen.insert(hash, (name.to_owned(), item.pos));
                     identity.api_keys.push(hash);
+                }
+            }
+        }
+    }
+    if let Some(s) = jwt_subjects {
+        for item in list(s, "jwt_subjects", diags).unwrap_or_default() {
+            let Some(subject) = string(item, "a JWT subject", diags) else {
+                ok = false;
+                continue;
+            };
+            if let Some(problem) = name_problem(&subject) {
+                diags.error(item.pos, format!("a JWT subject {problem}"));
+                ok = false;
+                continue;
+            }
+            match subjects.get(&subject) {
+                Some((other, first)) if other == name => {
+                    diags.warning(
+                        item.pos,
+                        format!("JWT subject `{subject}` is listed twice for `{name}` (first at {first})"),
+                    );
+                }
+                Some((other, first)) => {
+                    diags.error_hint(
+                        item.pos,
+                        format!("JWT subject `{subject}` is given to `{other}` and `{name}`"),
+                        format!(
+                            "it is already used at {first}; one subject must identify one caller"
+                        ),
+                    );
+                    ok = false;
+                }
+                None => {
+                    subjects.insert(subject.clone(), (name.to_owned(), item.pos));
+                    identity.jwt_subjects.push(subject);
                 }
             }
         }

@@ -108,7 +108,7 @@ async fn valid_tokens_of_each_key_type_pass() {
         assert_eq!(
             caller,
             Caller {
-                identity: Arc::from("alice"),
+                identity: Arc::from("jwt:alice"),
                 groups: vec![Arc::from("support"), Arc::from("admins")],
                 method: AuthMethod::Jwt,
             },
@@ -395,7 +395,7 @@ async fn identity_comes_from_the_configured_claim() {
         .check(&rs256(&with(json!({"email": "alice@corp.test"}))))
         .await
         .expect("email");
-    assert_eq!(&*caller.identity, "alice@corp.test");
+    assert_eq!(&*caller.identity, "jwt:alice@corp.test");
     for bad in [
         json!(null),
         json!(""),
@@ -526,4 +526,61 @@ fn settings_problems_are_all_reported() {
         JwksSource::Url(reqwest::Url::parse("http://127.0.0.1:9/jwks").expect("url")),
     );
     assert_eq!(ok.problems(), vec![]);
+}
+
+/// A token whose `sub` is `alice` is not the API-key identity `alice` (issue 16): its caller
+/// is `jwt:alice`, unless the settings map that subject onto a named identity.
+#[tokio::test]
+async fn jwt_subjects_are_kept_apart_from_api_key_identities_unless_mapped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("jwks.json");
+    std::fs::write(&path, standard_jwks()).expect("write JWKS");
+    let authenticator = |subjects: &[(&str, &str)]| {
+        let mut jwt = JwtSettings::new(ISS, vec![AUD.to_owned()], JwksSource::File(path.clone()));
+        jwt.subjects = subjects
+            .iter()
+            .map(|(s, n)| ((*s).to_owned(), Arc::from(*n)))
+            .collect();
+        Authenticator::new(
+            AuthSettings {
+                api_keys: api_keys(),
+                jwt: Some(jwt),
+                resource_metadata_url: None,
+            },
+            reqwest::Client::new(),
+        )
+    };
+    let token = |sub: &str| rs256(&with(json!({"sub": sub, "groups": null})));
+
+    let apart = authenticator(&[]);
+    let key = apart
+        .authenticate(Some(&bearer("tg_alice_key")))
+        .await
+        .expect("key");
+    let jwt = apart
+        .authenticate(Some(&bearer(&token("alice"))))
+        .await
+        .expect("token");
+    assert_eq!(&*key.identity, "alice");
+    assert_eq!(&*jwt.identity, "jwt:alice");
+    assert!(jwt.groups.is_empty(), "no groups from the key's identity");
+    // Even a subject that spells the prefix stays in the JWT namespace.
+    let sneaky = apart
+        .authenticate(Some(&bearer(&token("jwt:alice"))))
+        .await
+        .expect("token");
+    assert_eq!(&*sneaky.identity, "jwt:jwt:alice");
+
+    let mapped = authenticator(&[("00u-alice", "alice")]);
+    let caller = mapped
+        .authenticate(Some(&bearer(&token("00u-alice"))))
+        .await
+        .expect("mapped token");
+    assert_eq!(&*caller.identity, "alice");
+    assert_eq!(caller.method, AuthMethod::Jwt);
+    let other = mapped
+        .authenticate(Some(&bearer(&token("alice"))))
+        .await
+        .expect("unmapped token");
+    assert_eq!(&*other.identity, "jwt:alice");
 }

@@ -88,7 +88,7 @@ pub(super) fn bearer(token: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("Bearer {token}")).expect("header value")
 }
 
-fn api_keys() -> ApiKeyTable {
+pub(super) fn api_keys() -> ApiKeyTable {
     ApiKeyTable::new([
         (
             Arc::from("alice"),
