@@ -198,6 +198,8 @@ impl Target {
         let listen = format!("127.0.0.1:{port}");
         let gateway_args = |tail: Vec<OsString>| -> Vec<OsString> {
             let mut args: Vec<OsString> = vec!["run".into(), "--policy".into(), policy.into()];
+            // The bench opens hundreds of sessions from one loopback identity and address;
+            // the per-identity and per-client caps (64 by default) would refuse them.
             for a in [
                 "--state",
                 "memory",
@@ -205,6 +207,10 @@ impl Target {
                 "off",
                 "--pin-file",
                 "off",
+                "--max-sessions-per-identity",
+                "0",
+                "--max-sessions-per-client",
+                "0",
                 "--listen",
             ] {
                 args.push(a.into());
