@@ -712,3 +712,49 @@ async fn a_new_session_does_not_reset_a_limit_with_the_default_scope() {
     }
     assert_eq!(allowed, 3, "{}", s.gateway.stderr());
 }
+
+/// A reload reaches live sessions: removing bob from `support` takes the grant away from
+/// his open session at once (it kept the group forever), and removing his key ends the
+/// session's access.
+#[tokio::test]
+async fn a_reload_reaches_open_sessions() {
+    let s = start(&identities_policy(), &[]);
+    let url = s.gateway.mcp_url();
+    let bob = agent(&url, Some(BOB_KEY));
+    bob.initialize().await.unwrap();
+    let ok = call(&bob, "search_orders", json!({"query": "lamp"})).await;
+    assert_eq!(kind(&ok), "", "{ok}");
+
+    let policy_path = s.dir.path().join("policy.yaml");
+    let without_group = identities_policy().replace("groups: [support], ", "");
+    assert_ne!(without_group, identities_policy());
+    std::fs::write(&policy_path, &without_group).unwrap();
+    wait_for_reload(&s, 1).await;
+    let denied = call(&bob, "search_orders", json!({"query": "lamp"})).await;
+    assert_eq!(kind(&denied), "deny", "{denied}");
+
+    let without_key = without_group.replace(&key_hash(BOB_KEY), &key_hash("tg_other_key_0000"));
+    std::fs::write(&policy_path, &without_key).unwrap();
+    wait_for_reload(&s, 2).await;
+    let gone = bob
+        .call_tool("search_orders", json!({"query": "lamp"}))
+        .await;
+    assert!(gone.is_err(), "the removed key still works: {gone:?}");
+}
+
+/// Waits until the gateway logged its `n`-th policy reload.
+async fn wait_for_reload(s: &Started, n: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let seen = s.gateway.stderr().matches("policy reloaded").count();
+        if seen >= n {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no reload #{n}:\n{}",
+            s.gateway.stderr()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

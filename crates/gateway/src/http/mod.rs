@@ -306,6 +306,9 @@ impl HttpFront {
                 "this session belongs to another identity",
             ));
         }
+        // Authenticated just now under the current policy: its groups, not the ones the
+        // session started with, are what the pipeline judges by.
+        session.interceptor.refresh_credentials(&owner.groups);
         Ok(session)
     }
 

@@ -157,6 +157,8 @@ pub struct Interceptor {
     elicitation_seq: std::sync::atomic::AtomicU64,
     /// The out-of-band approval queue (admin API), when the gateway runs one.
     approvals: Option<crate::approvals::ApprovalQueue>,
+    /// The groups the caller's credentials carry (refreshed on every authenticated request).
+    credential_groups: arc_swap::ArcSwap<Vec<Arc<str>>>,
     /// `--call-timeout`: a forwarded call the server hasn't answered by then is abandoned.
     call_timeout: Option<std::time::Duration>,
     /// Where deferred messages go (attached by the transport once, let go at the end).
@@ -166,6 +168,7 @@ pub struct Interceptor {
 impl Interceptor {
     pub fn new(policy: PolicyHandle, store: Arc<dyn StateStore>, session: SessionInfo) -> Self {
         Interceptor {
+            credential_groups: arc_swap::ArcSwap::from_pointee(session.groups.clone()),
             policy,
             store,
             session,
@@ -239,10 +242,11 @@ impl Interceptor {
     /// and those the current policy gives its identity (a reload can change them).
     fn caller_groups<'p>(&'p self, policy: &'p CompiledPolicy) -> Cow<'p, [Arc<str>]> {
         let from_policy = policy.groups_of(&self.session.identity);
-        if self.session.groups.is_empty() {
+        let credential = self.credential_groups.load();
+        if credential.is_empty() {
             return Cow::Borrowed(from_policy);
         }
-        let mut all = self.session.groups.clone();
+        let mut all: Vec<Arc<str>> = credential.as_ref().clone();
         all.extend(
             from_policy
                 .iter()
@@ -251,6 +255,16 @@ impl Interceptor {
                 .collect::<Vec<_>>(),
         );
         Cow::Owned(all)
+    }
+
+    /// The groups the caller's credentials carry now, from the latest authenticated request
+    /// of this session: after a reload an API key's identity may have lost a group (or the
+    /// key may be gone, which the transport refuses before this), and an open session must
+    /// not keep what the caller had when it started.
+    pub fn refresh_credentials(&self, groups: &[Arc<str>]) {
+        if self.credential_groups.load().as_slice() != groups {
+            self.credential_groups.store(Arc::new(groups.to_vec()));
+        }
     }
 
     /// The ids of the tool calls forwarded and not yet answered.
