@@ -314,3 +314,23 @@ fn olga() -> Approver {
         groups: Vec::new(),
     }
 }
+
+/// "Call, cancel, repeat" must not beat a limit: a server may finish cancelled work.
+#[tokio::test]
+async fn a_cancelled_call_keeps_its_counters() {
+    let mut s = session(
+        "tools:\n  refund:\n    rules:\n      - {action: allow, rate_limit: {max: 1, window: day}}\n",
+        None,
+    );
+    let first = s.refund(1, json!({"amount": 5})).await;
+    assert_eq!(first.awaited.len(), 1);
+    s.server.recv().await.unwrap();
+    let cancel = frame(
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+        "params": {"requestId": 1, "reason": "changed my mind"}}),
+    );
+    let routed = s.p.from_client(cancel).await;
+    assert!(s.p.forward(routed.onward).await);
+    let second = s.refund(2, json!({"amount": 5})).await;
+    assert_eq!(refusal_kind(&second.to_client[0]), "rate_limited");
+}
