@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use toolgate_gateway::identity::{digest_hex, hash_api_key};
+use toolgate_identity::{digest_hex, hash_api_key};
 use toolgate_testkit::{StderrMode, StdioClient, example_server_path, handler_fn};
 
 use support::{TOOLGATE, calls_upstream, kind};

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use support::{Started, TOOLGATE, Upstream, kind, listening};
-use toolgate_gateway::identity::{digest_hex, hash_api_key};
+use toolgate_identity::{digest_hex, hash_api_key};
 use toolgate_testkit::HttpClient;
 use toolgate_testkit::example_server_path;
 
@@ -279,7 +279,7 @@ fn a_public_address_without_credentials_is_refused_at_start() {
 #[tokio::test]
 async fn jwt_callers_get_their_identity_and_groups_from_the_token() {
     use jsonwebtoken::{Algorithm, EncodingKey, Header, encode, jwk::Jwk};
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../gateway/tests/fixtures/jwt");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../identity/tests/fixtures/jwt");
     let pem = std::fs::read(fixtures.join("test-only-rsa2048.pem")).unwrap();
     let key = EncodingKey::from_rsa_pem(&pem).unwrap();
     let mut jwk = Jwk::from_encoding_key(&key, Algorithm::RS256).unwrap();

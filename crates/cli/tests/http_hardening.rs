@@ -13,7 +13,7 @@ use serde_json::json;
 use support::{Started, TOOLGATE, Upstream, listening};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use toolgate_gateway::identity::{digest_hex, hash_api_key};
+use toolgate_identity::{digest_hex, hash_api_key};
 use toolgate_testkit::HttpClient;
 use toolgate_testkit::example_server_path;
 use toolgate_testkit::listening::ListeningGateway;
@@ -383,7 +383,7 @@ impl JwtGateway {
     fn start(alice_extra: &str) -> JwtGateway {
         use jsonwebtoken::{Algorithm, EncodingKey, jwk::Jwk};
         let fixtures =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../gateway/tests/fixtures/jwt");
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../identity/tests/fixtures/jwt");
         let pem = std::fs::read(fixtures.join("test-only-rsa2048.pem")).unwrap();
         let key = EncodingKey::from_rsa_pem(&pem).unwrap();
         let mut jwk = Jwk::from_encoding_key(&key, Algorithm::RS256).unwrap();

@@ -12,7 +12,6 @@ pub mod audit_sink;
 pub mod decision_reply;
 pub mod error;
 pub mod http;
-pub mod identity;
 pub mod intercept;
 pub mod line_safe;
 pub mod numbers;

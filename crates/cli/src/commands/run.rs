@@ -337,7 +337,7 @@ async fn serve_stdio(args: &Args, shared: &Shared, upstream: UpstreamSpec) -> i3
 fn approvers_from_policy(policy: PolicyHandle) -> toolgate_gateway::admin::ApproverAuth {
     Arc::new(move |token: &str| {
         let current = policy.current();
-        let digest = toolgate_gateway::identity::hash_api_key(token);
+        let digest = toolgate_identity::hash_api_key(token);
         current
             .identity_for_key_hash(&digest)
             .map(|(identity, groups)| Approver {

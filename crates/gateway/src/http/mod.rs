@@ -37,12 +37,12 @@ pub use guard::{HostPolicy, OriginPolicy};
 pub use listener::{ConnLimits, tls_acceptor};
 pub use session::Owner;
 
-use crate::identity::{Authenticator, protected_resource_metadata, settings_from_policy};
 use crate::intercept::SessionInfo;
 use crate::sessions::{SessionFactory, new_session_id};
 use crate::upstream::{Unsolicited, UpstreamSpec};
 use guard::refuse;
 use session::HttpSession;
+use toolgate_identity::{Authenticator, protected_resource_metadata, settings_from_policy};
 
 pub const SESSION_HEADER: &str = "mcp-session-id";
 

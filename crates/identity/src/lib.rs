@@ -21,6 +21,8 @@
 //! When nothing is configured, [`Authenticator::required`] is false and the HTTP front runs
 //! open with a default identity (loopback only); that choice belongs to the front, not here.
 
+#![forbid(unsafe_code)]
+
 mod api_key;
 mod b64;
 mod error;

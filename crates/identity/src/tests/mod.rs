@@ -1,6 +1,6 @@
 //! Tests of the authenticator with real crypto: the header parser and API keys here, JWTs
 //! against a JWKS file in [`jwt`], JWKS over HTTP from a loopback server in [`jwks_http`].
-//! Keys are the test-only PEM fixtures under `crates/gateway/tests/fixtures/jwt/`.
+//! Keys are the test-only PEM fixtures under `crates/identity/tests/fixtures/jwt/`.
 
 mod jwks_http;
 mod jwt;
