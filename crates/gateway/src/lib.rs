@@ -9,7 +9,6 @@
 pub mod admin;
 pub mod approvals;
 pub mod audit_sink;
-pub mod decision_reply;
 pub mod error;
 pub mod http;
 pub mod intercept;

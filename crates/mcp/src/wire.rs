@@ -22,6 +22,10 @@ pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 /// Internal JSON-RPC error.
 pub const INTERNAL_ERROR: i64 = -32603;
+/// A routing header does not match the body (MCP 2026-07-28).
+pub const HEADER_MISMATCH: i64 = -32020;
+/// The requested revision is not spoken here; `data.supported` lists what is (2026-07-28).
+pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 
 /// The `_meta` key under which a denial carries its machine-readable details.
 pub const DECISION_META_KEY: &str = "dev.toolgate/decision";

@@ -23,11 +23,11 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::intercept::refusal::Refused;
 use bytes::Bytes;
 use futures::Stream;
 use tokio::sync::{mpsc, oneshot};
 use toolgate_mcp::Id;
-use toolgate_mcp::wire::{INTERNAL_ERROR, error_response};
 
 use super::session::{Envelope, HttpSession, envelope};
 use super::sse;
@@ -173,7 +173,7 @@ impl ResponseStream {
                     let errors: Vec<Bytes> = s
                         .pending
                         .drain()
-                        .map(|id| error_response(Some(&id), INTERNAL_ERROR, &why, None))
+                        .map(|id| Refused::CallFailed(why.clone()).to_response(Some(&id)))
                         .collect();
                     let all: Vec<u8> = errors
                         .into_iter()

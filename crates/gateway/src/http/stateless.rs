@@ -14,19 +14,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde::Deserialize;
-use serde_json::{Value, json};
-use toolgate_mcp::wire::error_response;
+use serde_json::Value;
+
 use toolgate_mcp::{Id, ProtocolVersion};
 
 use super::guard::{json_response, refuse};
 use super::session::{Envelope, envelope, frame_of};
 use super::{HttpFront, Owner};
+use crate::intercept::refusal::Refused;
 use crate::intercept::{Outlets, SessionInfo};
-
-/// The header does not match the body (MCP 2026-07-28).
-pub const HEADER_MISMATCH: i64 = -32020;
-/// The requested revision is not spoken here; `data.supported` lists what is.
-pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 
 const VERSION_META: &str = "io.modelcontextprotocol/protocolVersion";
 
@@ -152,7 +148,7 @@ pub async fn handle(
         tracing::warn!(identity = %owner.identity, %message, "refused a stateless request");
         return json_response(
             StatusCode::BAD_REQUEST,
-            error_response(head.id.as_ref(), HEADER_MISMATCH, &message, None),
+            Refused::HeaderMismatch(message).to_response(head.id.as_ref()),
         );
     }
     if !front.upstream.stateless() {
@@ -161,14 +157,13 @@ pub async fn handle(
             .filter(|v| **v < ProtocolVersion::V2026_07_28)
             .map(|v| v.as_str())
             .collect();
+        let refused = Refused::NeedsSession {
+            supported,
+            requested: head.meta_version().map(str::to_owned),
+        };
         return json_response(
             StatusCode::BAD_REQUEST,
-            error_response(
-                head.id.as_ref(),
-                UNSUPPORTED_PROTOCOL_VERSION,
-                "this gateway's server needs a session: send `initialize` with one of the supported versions",
-                Some(&json!({"supported": supported, "requested": head.meta_version()})),
-            ),
+            refused.to_response(head.id.as_ref()),
         );
     }
     let info = SessionInfo {

@@ -6,13 +6,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::intercept::refusal::Refused;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::sync::mpsc;
-use toolgate_mcp::wire::{INTERNAL_ERROR, error_response};
 use toolgate_mcp::{Id, ProtocolVersion};
 
 use super::guard::{accepts, check_json_content, json_response, read_body, refuse};
@@ -188,7 +188,7 @@ fn gone(session: &HttpSession, pending: &HashSet<Id>) -> Vec<Bytes> {
         .unwrap_or_else(|| "the session was closed".into());
     pending
         .iter()
-        .map(|id| error_response(Some(id), INTERNAL_ERROR, &why, None))
+        .map(|id| Refused::CallFailed(why.clone()).to_response(Some(id)))
         .collect()
 }
 

@@ -26,8 +26,8 @@ use toolgate_policy::{
 use crate::approvals::{ApprovalQueue, Decision, DeniedWhy, NewApproval, Remember};
 
 use super::call::{Admission, ApprovedBy, Judged};
+use super::refusal::RefusalKind;
 use super::{Interceptor, Step};
-use crate::decision_reply::RefusalKind;
 use toolgate_state::Settlement;
 
 /// A tool call waiting for a person's decision, with the counters it reserved.

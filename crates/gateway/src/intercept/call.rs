@@ -12,7 +12,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use toolgate_audit::{CallOutcome, Verdict as AuditVerdict};
-use toolgate_mcp::wire::{INVALID_PARAMS, error_response, parse_error_response};
+use toolgate_mcp::parse::TOOLS_CALL;
 use toolgate_mcp::{Id, Message, ToolCall};
 use toolgate_policy::{CallContext, CompiledPolicy, Decision, DenyKind, Verdict};
 use toolgate_state::{
@@ -22,9 +22,9 @@ use toolgate_state::{
 
 use super::approve::Held;
 use super::permit::Permitted;
+use super::refusal::{Refusal, RefusalKind, Refused};
 use super::{FailMode, Interceptor, PendingCall, SessionInfo, Step};
 use crate::audit_sink::Recorded;
-use crate::decision_reply::{Refusal, RefusalKind};
 use crate::telemetry;
 
 impl Interceptor {
@@ -32,26 +32,25 @@ impl Interceptor {
         let started = tokio::time::Instant::now();
         if let Some(n) = crate::numbers::first_inexact_number(m.raw()) {
             tracing::warn!(%id, number = n, "refused a tool call with an inexact number");
-            return Step::Reply(error_response(
-                Some(&id),
-                INVALID_PARAMS,
-                &format!(
-                    "number {n} is not exactly the value toolgate reads it as (a 64-bit float); send it as the shortest decimal that reads back as the same float, at most 17 significant digits"
-                ),
-                None,
-            ));
+            let refused = Refused::InexactNumber(n.to_string());
+            return Step::Reply(self.refuse_message(Some(&id), TOOLS_CALL, refused));
         }
         let call = match ToolCall::from_message(&m) {
             Ok(Some(call)) => call,
             Ok(None) => {
-                return Step::Reply(error_response(
+                return Step::Reply(self.refuse_message(
                     Some(&id),
-                    INVALID_PARAMS,
-                    "not a tool call",
-                    None,
+                    TOOLS_CALL,
+                    Refused::NotAToolCall,
                 ));
             }
-            Err(e) => return Step::Reply(parse_error_response(Some(&id), &e)),
+            Err(e) => {
+                return Step::Reply(self.refuse_message(
+                    Some(&id),
+                    TOOLS_CALL,
+                    Refused::Malformed(e),
+                ));
+            }
         };
         let policy = self.policy.current();
         let groups = self.caller_groups(&policy);
@@ -86,12 +85,7 @@ impl Interceptor {
                     };
                     a.record(c.audit_event(a, recorded));
                 }
-                Step::Reply(error_response(
-                    Some(&c.id),
-                    INVALID_PARAMS,
-                    &format!("Unknown tool: {}", c.call.name),
-                    None,
-                ))
+                Step::Reply(Refused::UnknownTool(c.call.name.clone()).to_response(Some(&c.id)))
             }
             Verdict::Deny { kind, reason } => {
                 let kind = match kind {

@@ -19,6 +19,7 @@ mod approve;
 mod call;
 mod outlets;
 mod permit;
+pub mod refusal;
 mod server;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ mod tests;
 pub use approve::Held;
 pub use outlets::{AgentSink, Outlets};
 pub use permit::{Outbound, Permitted};
+use refusal::Refused;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -33,7 +35,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use toolgate_mcp::parse::{TOOLS_CALL, TOOLS_LIST};
-use toolgate_mcp::wire::{INVALID_REQUEST, best_effort_id, error_response, parse_error_response};
+use toolgate_mcp::wire::best_effort_id;
 use toolgate_mcp::{Frame, Id, Incoming, Kind, Message, parse_bytes};
 use toolgate_policy::CompiledPolicy;
 use toolgate_state::{Reservation, StateStore};
@@ -214,18 +216,20 @@ impl Interceptor {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Records a message refused before any policy decision.
-    fn audit_refused(&self, id: Option<&Id>, what: &str, kind: &str, reason: &str) {
-        if let Some(a) = &self.audit {
+    /// The answer to a message refused before any policy decision, audited with its kind
+    /// (`what`: the tool or method, `?` when unknown).
+    fn refuse_message(&self, id: Option<&Id>, what: &str, refused: Refused) -> Bytes {
+        if let (Some(a), Some(kind)) = (&self.audit, refused.audit_kind()) {
             let policy = self.policy.current();
             a.refused_message(
                 id.map(|i| i.to_string()).as_deref(),
                 what,
                 kind,
-                reason,
+                &refused.message(),
                 policy.version(),
             );
         }
+        refused.to_response(id)
     }
 
     /// The protocol version the server answered `initialize` with, once known.
@@ -279,18 +283,9 @@ impl Interceptor {
             Frame::TooLong { prefix } => {
                 let id = best_effort_id(&prefix);
                 tracing::warn!(id = ?id, "refused an over-long message from the client");
-                self.audit_refused(
-                    id.as_ref(),
-                    "?",
-                    "oversize",
-                    "message exceeds the size limit",
-                );
-                routed.to_client.push(error_response(
-                    id.as_ref(),
-                    INVALID_REQUEST,
-                    "message exceeds the size limit (--max-message-bytes); it was not forwarded",
-                    None,
-                ));
+                routed
+                    .to_client
+                    .push(self.refuse_message(id.as_ref(), "?", Refused::Oversize));
                 return routed;
             }
             Frame::Message(bytes) => bytes,
@@ -301,8 +296,9 @@ impl Interceptor {
                 let id = best_effort_id(&bytes);
                 telemetry::refused_message("client");
                 tracing::warn!(id = ?id, error = %e.message(), "refused a malformed message from the client");
-                self.audit_refused(id.as_ref(), "?", "malformed", &e.message());
-                routed.to_client.push(parse_error_response(id.as_ref(), &e));
+                routed
+                    .to_client
+                    .push(self.refuse_message(id.as_ref(), "?", Refused::Malformed(e)));
                 return routed;
             }
         };
@@ -355,29 +351,13 @@ impl Interceptor {
 
     async fn client_message(&self, m: Message, routed: &mut Routed) -> Step {
         if let Kind::Request { id, method } = m.kind() {
-            if let Some(refusal) = refuse_request_shape(id, method) {
-                self.audit_refused(
-                    Some(id),
-                    method,
-                    "malformed",
-                    "a non-integer numeric id or an unprintable method name",
-                );
-                return Step::Reply(refusal);
+            if let Some(refused) = refuse_request_shape(id, method) {
+                return Step::Reply(self.refuse_message(Some(id), method, refused));
             }
             if self.state().requests.contains(id) {
                 tracing::warn!(%id, %method, "refused a request reusing an id still in flight");
-                self.audit_refused(
-                    Some(id),
-                    method,
-                    "duplicate_id",
-                    "the request reused the id of one still in flight",
-                );
-                return Step::Reply(error_response(
-                    Some(id),
-                    INVALID_REQUEST,
-                    &format!("request id {id} is already in flight; ids must be unique"),
-                    None,
-                ));
+                let refused = Refused::DuplicateId(id.clone());
+                return Step::Reply(self.refuse_message(Some(id), method, refused));
             }
         }
         let request_id = match m.kind() {
@@ -400,20 +380,8 @@ impl Interceptor {
             Kind::Request { id, method } if method == TOOLS_CALL => self.tool_call(id, m).await,
             Kind::Request { id, method } if is_disguised_tool_call(&method) => {
                 tracing::warn!(%method, "refused a method spelled like tools/call");
-                self.audit_refused(
-                    Some(&id),
-                    &method,
-                    "disguised_method",
-                    "a variant spelling of tools/call",
-                );
-                Step::Reply(error_response(
-                    Some(&id),
-                    INVALID_REQUEST,
-                    &format!(
-                        "method `{method}` is refused: it is a variant spelling of `tools/call`"
-                    ),
-                    None,
-                ))
+                let refused = Refused::DisguisedMethod(method.clone());
+                Step::Reply(self.refuse_message(Some(&id), &method, refused))
             }
             Kind::Request { id, method } => {
                 let mut st = self.state();
@@ -437,12 +405,15 @@ impl Interceptor {
                     .and_then(serde_json::Value::as_str)
                     .unwrap_or(&method)
                     .to_owned();
-                self.audit_refused(
-                    None,
-                    &tool,
-                    "notification_call",
-                    "a tools/call sent as a notification (no id to answer) was dropped",
-                );
+                if let Some(a) = &self.audit {
+                    a.refused_message(
+                        None,
+                        &tool,
+                        "notification_call",
+                        "a tools/call sent as a notification (no id to answer) was dropped",
+                        self.policy.current().version(),
+                    );
+                }
                 Step::Drop
             }
             Kind::Notification { method } => {
@@ -490,24 +461,14 @@ fn is_disguised_tool_call(method: &str) -> bool {
 /// Refuses requests a server could match to the wrong thing: MCP method names are printable
 /// ASCII, and a fractional or exponent number id (`1.0`, `1e0`) equals an integer id for a
 /// JavaScript server, so its answer could be taken for another request's.
-fn refuse_request_shape(id: &Id, method: &str) -> Option<Bytes> {
+fn refuse_request_shape(id: &Id, method: &str) -> Option<Refused> {
     if let Id::Number(n) = id
         && !(n.is_i64() || n.is_u64())
     {
-        return Some(error_response(
-            None,
-            INVALID_REQUEST,
-            &format!("request id {n} is refused: numeric ids must be integers"),
-            None,
-        ));
+        return Some(Refused::NonIntegerId(n.to_string()));
     }
     if method.is_empty() || !method.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-        return Some(error_response(
-            Some(id),
-            INVALID_REQUEST,
-            "method names must be printable ASCII without spaces",
-            None,
-        ));
+        return Some(Refused::BadMethodName);
     }
     None
 }

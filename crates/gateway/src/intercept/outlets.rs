@@ -13,9 +13,9 @@ use futures::future::BoxFuture;
 use serde_json::json;
 use toolgate_audit::CallOutcome;
 use toolgate_mcp::Id;
-use toolgate_mcp::wire::{INTERNAL_ERROR, error_response};
 use toolgate_state::Settlement;
 
+use super::refusal::Refused;
 use super::{Interceptor, Onward, Outbound};
 use crate::upstream::UpstreamWriter;
 
@@ -147,7 +147,7 @@ impl Interceptor {
         self.to_server(Outbound::checked(Bytes::from(cancel.to_string())))
             .await;
         self.to_agent(
-            error_response(Some(id), INTERNAL_ERROR, &why, None),
+            Refused::CallFailed(why).to_response(Some(id)),
             Some(id.clone()),
         )
         .await;

@@ -4,11 +4,12 @@
 use bytes::Bytes;
 use serde_json::Value;
 use toolgate_audit::CallOutcome;
-use toolgate_mcp::wire::{INTERNAL_ERROR, best_effort_id, error_response};
+use toolgate_mcp::wire::best_effort_id;
 use toolgate_mcp::{Frame, Id, Incoming, Kind, Message, Outcome, filter_tools_list, parse_bytes};
 use toolgate_state::Settlement;
 
 use super::call::tool_label;
+use super::refusal::Refused;
 use super::{Answer, Interceptor, PendingCall, join_batch};
 use crate::pins::Listed;
 use crate::telemetry;
@@ -24,12 +25,7 @@ impl Interceptor {
                 if let Some(id) = &id {
                     self.server_answered(id, Answer::Ran).await;
                 }
-                to_client.push(error_response(
-                    id.as_ref(),
-                    INTERNAL_ERROR,
-                    "the server's response exceeds the size limit (--max-message-bytes)",
-                    None,
-                ));
+                to_client.push(Refused::ServerOversize.to_response(id.as_ref()));
                 return to_client;
             }
             Frame::Message(bytes) => bytes,
@@ -43,12 +39,7 @@ impl Interceptor {
                 tracing::error!(id = ?id, error = %e.message(), "the server sent a malformed message; not forwarded");
                 if let Some(id) = &id {
                     self.server_answered(id, Answer::Ran).await;
-                    to_client.push(error_response(
-                        Some(id),
-                        INTERNAL_ERROR,
-                        &format!("the server sent a malformed response: {}", e.message()),
-                        None,
-                    ));
+                    to_client.push(Refused::ServerMalformed(e.message()).to_response(Some(id)));
                 }
                 return to_client;
             }
@@ -153,15 +144,7 @@ impl Interceptor {
             Ok(Some(filtered)) => Some(filtered),
             Err(e) => {
                 tracing::error!(error = %e.message(), "could not filter a tools/list response; not forwarded");
-                Some(error_response(
-                    Some(id),
-                    INTERNAL_ERROR,
-                    &format!(
-                        "the server's tools/list response could not be checked: {}",
-                        e.message()
-                    ),
-                    None,
-                ))
+                Some(Refused::ListUncheckable(e.message()).to_response(Some(id)))
             }
         }
     }
@@ -229,7 +212,7 @@ impl Interceptor {
                 );
             }
             self.settle(p.reservation, Settlement::Refund).await;
-            errors.push(error_response(Some(&id), INTERNAL_ERROR, why, None));
+            errors.push(Refused::CallFailed(why.to_owned()).to_response(Some(&id)));
         }
         errors
     }
