@@ -80,6 +80,8 @@ async fn a_stateless_request_is_policed_like_a_session_one() {
         .await
         .unwrap();
     assert_eq!(kind(&denied), "deny", "{denied}");
+    // 2026-07-28 results carry `resultType`; a refusal is one.
+    assert_eq!(denied["result"]["resultType"], "complete", "{denied}");
     assert!(denied.to_string().contains("No files over HTTP"));
     let hidden = client.call_tool("delete_user", json!({})).await;
     let hidden = match hidden {

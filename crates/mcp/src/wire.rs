@@ -57,6 +57,10 @@ struct ResultResponse<'a, R: Serialize> {
 
 #[derive(Serialize)]
 struct DenialResult<'a> {
+    /// Required on every result from 2026-07-28 on (`complete` for a final answer); older
+    /// revisions don't know the member, so it is left out for them.
+    #[serde(rename = "resultType", skip_serializing_if = "Option::is_none")]
+    result_type: Option<&'static str>,
     content: [TextContent<'a>; 1],
     #[serde(rename = "isError")]
     is_error: bool,
@@ -110,11 +114,21 @@ pub fn result_response(id: &Id, result: &Value) -> Bytes {
 /// A refused tool call, as a normal `CallToolResult` the model can read and adapt to:
 /// `{"jsonrpc":"2.0","id":ID,"result":{"content":[{"type":"text","text":TEXT}],
 /// "isError":true,"_meta":{"dev.toolgate/decision":DETAILS}}}`.
-pub fn tool_denial(id: &Id, text: &str, details: &Value) -> Bytes {
+/// `revision` is the negotiated protocol revision, when known: results carry what it requires.
+pub fn tool_denial(
+    id: &Id,
+    text: &str,
+    details: &Value,
+    revision: Option<crate::ProtocolVersion>,
+) -> Bytes {
+    let result_type = revision
+        .is_some_and(|r| r >= crate::ProtocolVersion::V2026_07_28)
+        .then_some("complete");
     to_bytes(&ResultResponse {
         jsonrpc: JSONRPC,
         id,
         result: DenialResult {
+            result_type,
             content: [TextContent { kind: "text", text }],
             is_error: true,
             meta: DenialMeta { decision: details },
@@ -169,14 +183,28 @@ mod tests {
 
     #[test]
     fn denial_shape_is_exact() {
+        let details = json!({"kind": "deny", "rule": "r1"});
+        let text = "Denied by policy: no refunds";
         let bytes = tool_denial(
             &Id::from(3),
-            "Denied by policy: no refunds",
-            &json!({"kind": "deny", "rule": "r1"}),
+            text,
+            &details,
+            Some(crate::ProtocolVersion::V2025_06_18),
         );
         assert_eq!(
             bytes,
             r#"{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"Denied by policy: no refunds"}],"isError":true,"_meta":{"dev.toolgate/decision":{"kind":"deny","rule":"r1"}}}}"#
+        );
+        // 2026-07-28 requires `resultType` on every result.
+        let bytes = tool_denial(
+            &Id::from(3),
+            text,
+            &details,
+            Some(crate::ProtocolVersion::V2026_07_28),
+        );
+        assert_eq!(
+            bytes,
+            r#"{"jsonrpc":"2.0","id":3,"result":{"resultType":"complete","content":[{"type":"text","text":"Denied by policy: no refunds"}],"isError":true,"_meta":{"dev.toolgate/decision":{"kind":"deny","rule":"r1"}}}}"#
         );
     }
 

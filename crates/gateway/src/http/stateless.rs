@@ -172,6 +172,11 @@ pub async fn handle(
         session_id: format!("stateless:{}", owner.identity),
     };
     let interceptor = Arc::new(front.factory.interceptor(info, "http-stateless"));
+    // No `initialize` will say: the request's own revision decides what results carry.
+    interceptor.assume_protocol_version(
+        head.meta_version()
+            .unwrap_or(toolgate_mcp::version::V2026_07_28),
+    );
     let routed = interceptor
         .from_client(frame_of(body, front.opts.max_message_bytes))
         .await;

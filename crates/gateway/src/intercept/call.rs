@@ -158,7 +158,10 @@ impl Interceptor {
             };
             a.record(c.audit_event(a, recorded));
         }
-        Step::Reply(c.refusal(kind, reason, retry_after_s).to_response(&c.id))
+        Step::Reply(
+            c.refusal(kind, reason, retry_after_s, self.revision())
+                .to_response(&c.id),
+        )
     }
 
     /// The checks that need no person: the pinned definition and argument schema, then the
@@ -238,7 +241,7 @@ impl Interceptor {
                         "the audit log is unavailable ({e}); --audit-required refuses calls that can't be recorded"
                     );
                     return Step::Reply(
-                        c.refusal(RefusalKind::Deny, &reason, None)
+                        c.refusal(RefusalKind::Deny, &reason, None, self.revision())
                             .to_response(&c.id),
                     );
                 }
@@ -434,6 +437,7 @@ impl Judged {
         kind: RefusalKind,
         reason: &'a str,
         retry_after_s: Option<u64>,
+        revision: Option<toolgate_mcp::ProtocolVersion>,
     ) -> Refusal<'a> {
         Refusal {
             kind,
@@ -442,6 +446,7 @@ impl Judged {
             rule: self.decision.rule.as_ref(),
             retry_after_s,
             policy_version: self.policy.version(),
+            revision,
         }
     }
 

@@ -232,6 +232,20 @@ impl Interceptor {
         refused.to_response(id)
     }
 
+    /// The negotiated revision as a [`ProtocolVersion`], when known.
+    pub(crate) fn revision(&self) -> Option<toolgate_mcp::ProtocolVersion> {
+        self.state()
+            .protocol_version
+            .as_deref()
+            .and_then(toolgate_mcp::ProtocolVersion::parse)
+    }
+
+    /// The revision a session-less request speaks (2026-07-28 stateless requests carry it in
+    /// `_meta`), where no `initialize` will tell.
+    pub fn assume_protocol_version(&self, version: &str) {
+        self.state().protocol_version = Some(version.to_owned());
+    }
+
     /// The protocol version the server answered `initialize` with, once known.
     pub fn protocol_version(&self) -> Option<String> {
         self.state().protocol_version.clone()

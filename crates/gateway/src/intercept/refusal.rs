@@ -183,6 +183,8 @@ pub struct Refusal<'a> {
     pub rule: Option<&'a RuleRef>,
     pub retry_after_s: Option<u64>,
     pub policy_version: &'a str,
+    /// The session's negotiated revision: the result carries what it requires.
+    pub revision: Option<toolgate_mcp::ProtocolVersion>,
 }
 
 impl Refusal<'_> {
@@ -205,6 +207,6 @@ impl Refusal<'_> {
             Some(s) => format!("Denied by policy: {} (retry after {s} s)", self.reason),
             None => format!("Denied by policy: {}", self.reason),
         };
-        tool_denial(id, &text, &self.details())
+        tool_denial(id, &text, &self.details(), self.revision)
     }
 }

@@ -334,3 +334,34 @@ async fn a_cancelled_call_keeps_its_counters() {
     let second = s.refund(2, json!({"amount": 5})).await;
     assert_eq!(refusal_kind(&second.to_client[0]), "rate_limited");
 }
+
+/// Results toolgate writes must be valid in the negotiated revision: 2026-07-28 requires
+/// `resultType` on every result (its absence crashed the Python SDK on every refusal);
+/// older revisions don't know the member.
+#[tokio::test]
+async fn refusals_carry_what_the_negotiated_revision_requires() {
+    for (version, expected) in [
+        ("2026-07-28", json!("complete")),
+        ("2025-06-18", json!(null)),
+    ] {
+        let mut s = session(
+            "tools:\n  refund:\n    rules:\n      - {action: deny}\n",
+            None,
+        );
+        let init = frame(
+            json!({"jsonrpc": "2.0", "id": "init", "method": "initialize",
+            "params": {"protocolVersion": version, "clientInfo": {"name": "t", "version": "1"},
+                       "capabilities": {}}}),
+        );
+        let routed = s.p.from_client(init).await;
+        assert!(s.p.forward(routed.onward).await);
+        s.server.recv().await.unwrap();
+        let answer = frame(json!({"jsonrpc": "2.0", "id": "init", "result": {
+            "protocolVersion": version, "capabilities": {}, "serverInfo": {"name": "s", "version": "1"}}}));
+        s.p.from_server(answer).await;
+        let refused = s.refund(1, json!({"amount": 5})).await;
+        let v: serde_json::Value = serde_json::from_slice(&refused.to_client[0]).unwrap();
+        assert_eq!(v["result"]["resultType"], expected, "{version}: {v}");
+        assert_eq!(v["result"]["isError"], true);
+    }
+}
