@@ -240,12 +240,14 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
                 ),
             ),
         },
-        // With grants, tools can be opened by grants alone.
-        None if grants.is_some() => {}
-        None => diags.error_hint(
+        // With grants, tools can be opened by grants alone; with `default: allow` (say
+        // beside a `hide` list) the policy needs no entries. A policy that can only deny is
+        // legal too, but probably not what its author meant.
+        None if grants.is_some() || default == DefaultAction::Allow => {}
+        None => diags.warning_hint(
             root.pos,
-            "the policy has no `tools`",
-            "add `tools:` with an entry per tool (use `\"*\"` for every other tool)",
+            "the policy has no `tools` and `default` is deny: every call is denied",
+            "add `tools:` with an entry per tool the agents need, or `default: allow`",
         ),
     }
     m.finish(diags);
@@ -505,6 +507,25 @@ fn lint_grants(
 pub struct LoadedIdentities {
     pub file: IdentitiesFile,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Whether `text` reads as an identities file rather than a policy: a mapping whose keys
+/// are only `identities` and `auth` (at least one). `toolgate validate` uses it to check
+/// either kind of file.
+pub fn is_identities_file(text: &str) -> bool {
+    let mut diags = Diagnostics::default();
+    let Some(root) = parse_document(text, &mut diags) else {
+        return false;
+    };
+    match &root.kind {
+        NodeKind::Map(top) => {
+            !top.is_empty()
+                && top
+                    .iter()
+                    .all(|(k, _)| IDENTITIES_FILE_KEYS.contains(&k.text.as_str()))
+        }
+        _ => false,
+    }
 }
 
 /// Loads a file holding only `identities` and `auth` (YAML or JSON), with the same located
