@@ -317,3 +317,31 @@ fn run_help_names_every_state_backend() {
         assert!(state.contains(backend), "{backend} missing from: {state}");
     }
 }
+
+#[test]
+fn an_empty_entry_is_allowed_under_a_catch_all_deny() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        "tools:\n  list_allowed_directories:\n  \"*\":\n    rules: [{action: deny}]\n",
+    )
+    .unwrap();
+    let decide = |tool: &str| {
+        toolgate()
+            .args(["policy", "decide"])
+            .arg(&path)
+            .args(["--tool", tool])
+            .output()
+            .unwrap()
+    };
+    let out = decide("list_allowed_directories");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "allow", "{v}");
+    let out = decide("write_file");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["verdict"].as_str(), v["rule"].as_str()),
+        (Some("deny"), Some("*#1"))
+    );
+}
