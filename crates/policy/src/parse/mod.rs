@@ -396,7 +396,13 @@ fn lint(p: &Policy, diags: &mut Diagnostics) {
                 format!("`{}` is hidden, so its rules never apply", e.name),
             );
         }
-        lint_unreachable(&e.rules, diags);
+        // A tool listed with no rules skips the `*` entry's `deny`/`approve` rules, so
+        // for it they end nothing: what follows them is still read.
+        let bare_listed = e.name == WILDCARD
+            && p.tools
+                .iter()
+                .any(|o| o.name != WILDCARD && o.rules.is_empty());
+        lint_unreachable_in(&e.rules, bare_listed, diags);
     }
     if let Some(grants) = &p.grants {
         lint_grants(p, grants, &hide, diags);
@@ -440,9 +446,23 @@ fn lint_approvals(p: &Policy, diags: &mut Diagnostics) {
 }
 
 fn lint_unreachable(rules: &[Rule], diags: &mut Diagnostics) {
+    lint_unreachable_in(rules, false, diags)
+}
+
+/// `skipping_restrictive`: some tools read these rules without their `deny`/`approve` ones
+/// (the `*` rules, for a tool listed with no rules), so only an unconditional `allow` ends
+/// the reading for them; a `deny`/`approve` after an unconditional `deny`/`approve` is
+/// still never matched.
+fn lint_unreachable_in(rules: &[Rule], skipping_restrictive: bool, diags: &mut Diagnostics) {
     let mut ended_by: Option<&Rule> = None;
     for r in rules {
-        if let Some(t) = ended_by {
+        let ended = match ended_by {
+            Some(t) if skipping_restrictive && t.action != Action::Allow => {
+                matches!(r.action, Action::Deny | Action::Approve).then_some(t)
+            }
+            other => other,
+        };
+        if let Some(t) = ended {
             diags.warning_hint(
                 r.pos,
                 "this rule can never match",
@@ -454,7 +474,10 @@ fn lint_unreachable(rules: &[Rule], diags: &mut Diagnostics) {
             );
             continue;
         }
-        if r.action.is_terminal() && r.when.is_empty() {
+        if r.action.is_terminal()
+            && r.when.is_empty()
+            && (ended_by.is_none() || r.action == Action::Allow)
+        {
             ended_by = Some(r);
         }
     }
