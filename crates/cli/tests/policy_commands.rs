@@ -173,7 +173,8 @@ fn decide_refuses_paths_that_climb_out_and_inexact_numbers() {
         "create_refund",
         r#"{"order_id":"A1","amount":100.00000000000001e0}"#,
     );
-    assert!(out.status.success(), "exact: {out:?}");
+    // Judged: over 100, so held for a person (exit 3), not refused as inexact (exit 2).
+    assert_eq!(out.status.code(), Some(3), "exact: {out:?}");
     // Read as the f64 1024.0, so the gateway refuses it; decide says so instead of judging.
     let out = decide(
         "create_refund",
@@ -197,5 +198,150 @@ fn validate_points_a_regex_path_prefix_to_path_under() {
     assert!(
         stdout.contains("op: path_under, value: /srv/shop"),
         "{stdout}"
+    );
+}
+
+#[test]
+fn decide_exit_code_is_the_verdict() {
+    let decide = |tool: &str, args: &str| {
+        toolgate()
+            .args(["policy", "decide"])
+            .arg(examples_dir().join("policy.yaml"))
+            .args(["--tool", tool, "--args", args])
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(decide("echo", "{}"), Some(0), "allow");
+    assert_eq!(decide("rm_rf", "{}"), Some(1), "deny by the `*` rule");
+    assert_eq!(decide("delete_user", "{}"), Some(1), "hidden: unknown tool");
+    assert_eq!(
+        decide("read_file", r#"{"path":"relative/x"}"#),
+        Some(1),
+        "invalid_arguments"
+    );
+    assert_eq!(
+        decide("create_refund", r#"{"order_id":"A1","amount":500}"#),
+        Some(3),
+        "approve"
+    );
+    assert_eq!(decide("echo", "[]"), Some(2), "bad --args");
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("p.yaml");
+    std::fs::write(&broken, "tools: [\n").unwrap();
+    let out = toolgate()
+        .args(["policy", "decide"])
+        .arg(&broken)
+        .args(["--tool", "echo"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an invalid policy decides nothing"
+    );
+}
+
+#[test]
+fn a_minimal_default_allow_policy_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "hide.yaml",
+            "default: allow\nhide: [delete_user, \"debug_*\"]\n",
+        ),
+        ("bare.yaml", "default: allow\n"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = toolgate().arg("validate").arg(&path).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains(": ok ("), "{stdout}");
+        assert!(!stdout.contains("error"), "{stdout}");
+        let out = toolgate()
+            .args(["policy", "decide"])
+            .arg(&path)
+            .args(["--tool", "anything"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+    }
+    // Without `default: allow` such a file can only deny: valid, but said.
+    let path = dir.path().join("deny.yaml");
+    std::fs::write(&path, "hide: [delete_user]\n").unwrap();
+    let out = toolgate().arg("validate").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("every call is denied"), "{stdout}");
+}
+
+#[test]
+fn validate_checks_an_identities_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ids.yaml");
+    std::fs::write(
+        &path,
+        "identities:\n  alice:\n    groups: [sre]\n  bob: {}\n",
+    )
+    .unwrap();
+    let out = toolgate().arg("validate").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        stdout.trim(),
+        format!("{}: ok (identities file, 2 identities)", path.display())
+    );
+    // Its errors are located like a policy's.
+    std::fs::write(&path, "identities:\n  alice:\n    grups: [sre]\n").unwrap();
+    let out = toolgate().arg("validate").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("{}:3:5: error:", path.display())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn run_help_names_every_state_backend() {
+    let out = toolgate().args(["run", "--help"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let state = stdout
+        .split("--state <STATE>")
+        .nth(1)
+        .and_then(|s| s.split("\n      --").next())
+        .unwrap_or_default();
+    for backend in ["memory", "sqlite:PATH", "redis://"] {
+        assert!(state.contains(backend), "{backend} missing from: {state}");
+    }
+}
+
+#[test]
+fn an_empty_entry_is_allowed_under_a_catch_all_deny() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        "tools:\n  list_allowed_directories:\n  \"*\":\n    rules: [{action: deny}]\n",
+    )
+    .unwrap();
+    let decide = |tool: &str| {
+        toolgate()
+            .args(["policy", "decide"])
+            .arg(&path)
+            .args(["--tool", tool])
+            .output()
+            .unwrap()
+    };
+    let out = decide("list_allowed_directories");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "allow", "{v}");
+    let out = decide("write_file");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["verdict"].as_str(), v["rule"].as_str()),
+        (Some("deny"), Some("*#1"))
     );
 }

@@ -279,13 +279,19 @@ impl CompiledPolicy {
             .flatten()
             .filter(move |g| caller.is_some_and(|c| g.applies(c)))
             .flat_map(move |g| g.rules_for(tool));
-        let own = self
-            .entries
-            .get(tool)
-            .into_iter()
-            .chain(self.wildcard.as_ref())
-            .flat_map(|e| e.rules.iter());
-        granted.chain(own)
+        let own = self.entries.get(tool);
+        // An entry with no rules is an explicit listing: it allows its tool. The `*` rules
+        // that would decide otherwise (`deny`, `approve`) are not its rules; the `*` checks
+        // (`evaluate`) and an `allow` with limits still apply, as to every tool.
+        let listed_bare = own.is_some_and(|e| e.rules.is_empty());
+        let wildcard = self
+            .wildcard
+            .iter()
+            .flat_map(|e| e.rules.iter())
+            .filter(move |r| !(listed_bare && matches!(r.action, Action::Deny | Action::Approve)));
+        granted
+            .chain(own.into_iter().flat_map(|e| e.rules.iter()))
+            .chain(wildcard)
     }
 }
 

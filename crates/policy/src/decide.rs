@@ -14,7 +14,9 @@
 //!    reading goes on). The first `allow`, `deny` or `approve` whose conditions hold decides.
 //! 5. When nothing decides, a tool with its own entry, or opened by an applicable grant, is
 //!    allowed; any other tool gets the policy's `default`. So a grant can also open a tool
-//!    the base policy would deny by default.
+//!    the base policy would deny by default. An entry with no rules is an explicit listing:
+//!    the `*` rules that would decide against it (`deny`, `approve`) are skipped; `*` checks
+//!    and an `allow`'s limits still apply.
 //!
 //! Without a `grants` section, steps 2 and 3's grant part do nothing: the policy means
 //! exactly what it meant before grants existed.

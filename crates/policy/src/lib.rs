@@ -34,4 +34,6 @@ pub use identity::{
     JwtSettings, KeyHash,
 };
 pub use model::{Approval, ApprovalVia, DEFAULT_APPROVAL_TIMEOUT_S, Policy, Remember};
-pub use parse::{Dialect, LoadError, Loaded, LoadedIdentities, load, load_identities};
+pub use parse::{
+    Dialect, LoadError, Loaded, LoadedIdentities, is_identities_file, load, load_identities,
+};

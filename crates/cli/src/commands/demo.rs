@@ -87,8 +87,20 @@ fn play(args: &Args) -> Result<(), String> {
     let _ = child.wait();
     if result.is_ok() {
         show_audit(&me, &audit);
+        // The commands above name files in `dir`: keep them, so they can be run again.
+        println!(
+            "\nThe session's files (audit.jsonl, pins.json{}) are kept in {}; remove it with `rm -r {}`.",
+            if args.policy.is_none() {
+                ", policy.yaml"
+            } else {
+                ""
+            },
+            dir.display(),
+            dir.display()
+        );
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
     }
-    let _ = std::fs::remove_dir_all(&dir);
     result
 }
 

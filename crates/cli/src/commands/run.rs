@@ -23,7 +23,8 @@ pub struct Args {
     /// Who is calling, for `scope: grant` limits and per-identity rules.
     #[arg(long, env = "TOOLGATE_IDENTITY", default_value = "local")]
     identity: String,
-    /// Counter store: `memory`, `sqlite` (platform data dir) or `sqlite:PATH`.
+    /// Counter store: `memory`, `sqlite` (platform data dir), `sqlite:PATH` or
+    /// `redis://HOST:PORT/DB` (shared by several gateways; also `rediss://`, `redis+unix://`).
     #[arg(long, env = "TOOLGATE_STATE", default_value = "sqlite")]
     state: String,
     /// Key prefix in a shared Redis (gateways with the same prefix share counters).

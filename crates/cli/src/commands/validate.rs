@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use toolgate_policy::{is_identities_file, load_identities};
+
 use crate::commands::policy_file::{EXIT_INVALID, EXIT_IO, Failure, read};
 
 #[derive(clap::Args)]
@@ -12,7 +14,8 @@ pub struct Args {
     /// Treat warnings (unreachable rules, `default: allow`, …) as errors.
     #[arg(long)]
     strict: bool,
-    /// Policy files (native YAML, Intercept YAML, PolicyLayer JSON).
+    /// Policy files (native YAML, Intercept YAML, PolicyLayer JSON), or identities files
+    /// (only `identities` and `auth`, as `run --identities` reads them).
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -20,6 +23,13 @@ pub struct Args {
 pub fn run(args: &Args) -> ExitCode {
     let mut worst = 0u8;
     for path in &args.files {
+        if let Some(code) = validate_identities_file(path, args.strict) {
+            worst = worst.max(code);
+            if code != 0 {
+                crate::pipe::verdict(worst);
+            }
+            continue;
+        }
         match read(path) {
             Ok((loaded, display)) => {
                 let failed = args.strict && !loaded.warnings.is_empty();
@@ -68,4 +78,48 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     ExitCode::from(worst)
+}
+
+/// Checks `path` as an identities file when it is one (only `identities` and `auth` at the
+/// top): `Some(exit code)`, after printing its diagnostics and a summary line. `None` for
+/// anything else, which is then read as a policy.
+fn validate_identities_file(path: &std::path::Path, strict: bool) -> Option<u8> {
+    let text = std::fs::read_to_string(path).ok()?;
+    if !is_identities_file(&text) {
+        return None;
+    }
+    let display = path.display().to_string();
+    match load_identities(&text, &display) {
+        Ok(loaded) => {
+            let failed = strict && !loaded.warnings.is_empty();
+            for w in &loaded.warnings {
+                println!("{}", w.render(&display));
+            }
+            println!(
+                "{display}: {} (identities file, {} identities{}{})",
+                if failed {
+                    "invalid under --strict"
+                } else {
+                    "ok"
+                },
+                loaded.file.identities.len(),
+                if loaded.file.auth.is_some() {
+                    ", auth"
+                } else {
+                    ""
+                },
+                match loaded.warnings.len() {
+                    0 => String::new(),
+                    n => format!(", {n} warning(s)"),
+                }
+            );
+            Some(if failed { EXIT_INVALID } else { 0 })
+        }
+        Err(e) => {
+            for d in &e.0 {
+                println!("{}", d.render(&display));
+            }
+            Some(EXIT_INVALID)
+        }
+    }
 }

@@ -240,12 +240,14 @@ fn policy(root: &Node, dialect: Dialect, diags: &mut Diagnostics) -> Option<Poli
                 ),
             ),
         },
-        // With grants, tools can be opened by grants alone.
-        None if grants.is_some() => {}
-        None => diags.error_hint(
+        // With grants, tools can be opened by grants alone; with `default: allow` (say
+        // beside a `hide` list) the policy needs no entries. A policy that can only deny is
+        // legal too, but probably not what its author meant.
+        None if grants.is_some() || default == DefaultAction::Allow => {}
+        None => diags.warning_hint(
             root.pos,
-            "the policy has no `tools`",
-            "add `tools:` with an entry per tool (use `\"*\"` for every other tool)",
+            "the policy has no `tools` and `default` is deny: every call is denied",
+            "add `tools:` with an entry per tool the agents need, or `default: allow`",
         ),
     }
     m.finish(diags);
@@ -394,7 +396,13 @@ fn lint(p: &Policy, diags: &mut Diagnostics) {
                 format!("`{}` is hidden, so its rules never apply", e.name),
             );
         }
-        lint_unreachable(&e.rules, diags);
+        // A tool listed with no rules skips the `*` entry's `deny`/`approve` rules, so
+        // for it they end nothing: what follows them is still read.
+        let bare_listed = e.name == WILDCARD
+            && p.tools
+                .iter()
+                .any(|o| o.name != WILDCARD && o.rules.is_empty());
+        lint_unreachable_in(&e.rules, bare_listed, diags);
     }
     if let Some(grants) = &p.grants {
         lint_grants(p, grants, &hide, diags);
@@ -438,9 +446,23 @@ fn lint_approvals(p: &Policy, diags: &mut Diagnostics) {
 }
 
 fn lint_unreachable(rules: &[Rule], diags: &mut Diagnostics) {
+    lint_unreachable_in(rules, false, diags)
+}
+
+/// `skipping_restrictive`: some tools read these rules without their `deny`/`approve` ones
+/// (the `*` rules, for a tool listed with no rules), so only an unconditional `allow` ends
+/// the reading for them; a `deny`/`approve` after an unconditional `deny`/`approve` is
+/// still never matched.
+fn lint_unreachable_in(rules: &[Rule], skipping_restrictive: bool, diags: &mut Diagnostics) {
     let mut ended_by: Option<&Rule> = None;
     for r in rules {
-        if let Some(t) = ended_by {
+        let ended = match ended_by {
+            Some(t) if skipping_restrictive && t.action != Action::Allow => {
+                matches!(r.action, Action::Deny | Action::Approve).then_some(t)
+            }
+            other => other,
+        };
+        if let Some(t) = ended {
             diags.warning_hint(
                 r.pos,
                 "this rule can never match",
@@ -452,7 +474,10 @@ fn lint_unreachable(rules: &[Rule], diags: &mut Diagnostics) {
             );
             continue;
         }
-        if r.action.is_terminal() && r.when.is_empty() {
+        if r.action.is_terminal()
+            && r.when.is_empty()
+            && (ended_by.is_none() || r.action == Action::Allow)
+        {
             ended_by = Some(r);
         }
     }
@@ -505,6 +530,25 @@ fn lint_grants(
 pub struct LoadedIdentities {
     pub file: IdentitiesFile,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Whether `text` reads as an identities file rather than a policy: a mapping whose keys
+/// are only `identities` and `auth` (at least one). `toolgate validate` uses it to check
+/// either kind of file.
+pub fn is_identities_file(text: &str) -> bool {
+    let mut diags = Diagnostics::default();
+    let Some(root) = parse_document(text, &mut diags) else {
+        return false;
+    };
+    match &root.kind {
+        NodeKind::Map(top) => {
+            !top.is_empty()
+                && top
+                    .iter()
+                    .all(|(k, _)| IDENTITIES_FILE_KEYS.contains(&k.text.as_str()))
+        }
+        _ => false,
+    }
 }
 
 /// Loads a file holding only `identities` and `auth` (YAML or JSON), with the same located
