@@ -150,6 +150,13 @@ pub async fn serve(
     );
     front.close_all("toolgate is shutting down").await;
     server.abort();
+    // Every server child (per session or shared) gets the signal, then SIGKILL: none is
+    // left behind, even one that ignores its stdin closing.
+    toolgate_gateway::upstream::child::stop_all(
+        signal,
+        toolgate_gateway::upstream::child::SIGNAL_GRACE,
+    )
+    .await;
     0
 }
 
