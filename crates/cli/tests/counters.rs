@@ -324,6 +324,70 @@ async fn redis_outage_with_fail_open_allows_uncounted_and_says_so() {
     assert!(stderr.contains("allowed uncounted"), "{stderr}");
 }
 
+/// Redis down when toolgate starts is an outage like one that begins later: toolgate starts,
+/// applies its fail mode, and counts once Redis is up. (It exited 1, even with `open`.) The
+/// agent's refusal does not show the store's address.
+async fn redis_down_at_start(fail_mode: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.yaml");
+    std::fs::write(&policy, "tools:\n  echo:\n    rules:\n      - {action: allow, rate_limit: {max: 1000, window: 3600}}\n").unwrap();
+    let port = free_port();
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let log = dir.path().join("s.log");
+    let g = spawn_gateway(&policy, &url, &["--state-fail-mode", fail_mode], &log);
+    initialized(&g).await;
+    let mut seen = Vec::new();
+    let r = g.call_tool("echo", json!({"text": "x"})).await;
+    let text = r.to_string();
+    assert!(
+        !text.contains(&port.to_string()),
+        "the agent sees the store's address: {text}"
+    );
+    seen.push(if r["result"]["isError"] == json!(false) {
+        "ok".to_owned()
+    } else {
+        kind(&r).to_owned()
+    });
+    let _redis = PrivateRedis::start(port).expect("private redis-server starts");
+    let mut counted = false;
+    for _ in 0..100 {
+        g.call_tool("echo", json!({"text": "x"})).await;
+        let snapshot = Command::new(TOOLGATE)
+            .args(["state", "show", "--json", "--state", &url])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&snapshot.stdout).contains("echo") {
+            counted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    seen.push(if counted {
+        "counted".into()
+    } else {
+        "never counted".into()
+    });
+    g.close_stdin().await;
+    g.wait_exit().await.unwrap();
+    seen
+}
+
+#[tokio::test]
+async fn redis_down_at_start_with_fail_open_starts_and_counts_once_it_is_up() {
+    if !redis_server_available() {
+        return;
+    }
+    assert_eq!(redis_down_at_start("open").await, ["ok", "counted"]);
+}
+
+#[tokio::test]
+async fn redis_down_at_start_with_fail_closed_starts_and_refuses_limited_calls() {
+    if !redis_server_available() {
+        return;
+    }
+    assert_eq!(redis_down_at_start("closed").await, ["deny", "counted"]);
+}
+
 /// A reservation lives as long as its call: the store's TTL only recovers what a dead
 /// gateway held. (A call in flight past the fixed 300 s TTL was refunded while it still ran:
 /// 200 spent against a cap of 100 after 305 s, repeatable.) Here the TTL is 1 s and the call

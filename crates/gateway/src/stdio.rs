@@ -8,7 +8,9 @@
 //! - the agent closes stdin → we end the upstream session (a child gets its stdin closed and
 //!   a grace period) and exit with the child's status;
 //! - the server goes away first → in-flight calls get an error, we exit non-zero with a message;
-//! - SIGINT/SIGTERM → forwarded to a child, which is then reaped.
+//! - SIGINT/SIGTERM, at any time (also while a child is in its grace period after the agent
+//!   closed stdin) → forwarded to the child's process group, which gets [`SIGNAL_GRACE`]
+//!   before SIGKILL; in-flight calls are closed (settled) and we exit 128+signal.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +24,7 @@ use toolgate_mcp::LineCodec;
 
 use crate::error::GatewayError;
 use crate::intercept::{AgentSink, Interceptor, Outlets};
-use crate::upstream::child::{self, GRACE};
+use crate::upstream::child::{self, GRACE, SIGNAL_GRACE};
 use crate::upstream::{QUEUE, UpstreamConn, UpstreamEnd};
 
 pub struct StdioOptions {
@@ -139,7 +141,7 @@ where
     // Kept for the errors we owe in-flight calls when the server goes away.
     let final_tx = to_agent;
 
-    let signals = Signals::new()?;
+    let mut signals = Signals::new()?;
     // Biased: once the agent closes stdin the upstream ends too, and both can be ready in the
     // same poll; a clean goodbye must not be reported as the server dying.
     let stop = tokio::select! {
@@ -175,39 +177,51 @@ where
             }
         }
         Stop::AgentClosed => {
-            let end = tokio::time::timeout(wait_end, &mut ended).await;
-            let _ = tokio::time::timeout(Duration::from_secs(1), &mut server_task).await;
-            let exit_code = match end {
-                Ok(Ok(UpstreamEnd::Closed { exit_code })) => exit_code.unwrap_or(0),
-                Ok(Ok(UpstreamEnd::Failed { exit_code, .. })) => exit_code.unwrap_or(1),
-                _ => 1,
+            // The child has its grace period to go; a signal meanwhile cuts it short (a
+            // client's close() sends SIGTERM after a short wait, and then SIGKILL).
+            let end = tokio::select! {
+                end = tokio::time::timeout(wait_end, &mut ended) => Ok(end.ok().and_then(Result::ok)),
+                sig = signals.recv() => Err(sig),
             };
-            RunOutcome {
-                exit_code,
-                message: None,
+            match end {
+                Ok(end) => {
+                    let _ = tokio::time::timeout(Duration::from_secs(1), &mut server_task).await;
+                    let exit_code = match end {
+                        Some(UpstreamEnd::Closed { exit_code }) => exit_code.unwrap_or(0),
+                        Some(UpstreamEnd::Failed { exit_code, .. }) => exit_code.unwrap_or(1),
+                        None => 1,
+                    };
+                    RunOutcome {
+                        exit_code,
+                        message: None,
+                    }
+                }
+                Err(signo) => {
+                    stopped_by_signal(
+                        signo,
+                        upstream.pid,
+                        &mut ended,
+                        &interceptor,
+                        &mut server_task,
+                        &final_tx,
+                    )
+                    .await
+                }
             }
         }
         Stop::Signal(signo) => {
-            if let Some(pid) = upstream.pid {
-                child::signal(pid, signo);
-            }
             client_task.abort();
-            let end = tokio::time::timeout(wait_end, &mut ended).await;
-            let _ = tokio::time::timeout(Duration::from_secs(1), &mut server_task).await;
-            fail_in_flight(&interceptor, &final_tx, "toolgate is shutting down").await;
-            let server = match end {
-                Ok(Ok(UpstreamEnd::Failed { message, .. })) => message,
-                Ok(Ok(UpstreamEnd::Closed { exit_code })) => format!(
-                    "the server closed ({})",
-                    exit_code
-                        .map_or_else(|| "status unknown".into(), |c| format!("exit status {c}"))
-                ),
-                _ => "the server's status is unknown".to_owned(),
-            };
-            RunOutcome {
-                exit_code: 128 + signo,
-                message: Some(format!("stopped by signal {signo}; {server}")),
-            }
+            // Let go of the upstream writer too: a remote server's session is ended now.
+            interceptor.detach();
+            stopped_by_signal(
+                signo,
+                upstream.pid,
+                &mut ended,
+                &interceptor,
+                &mut server_task,
+                &final_tx,
+            )
+            .await
         }
     };
     // Close both directions and let the agent writer flush what is queued.
@@ -216,6 +230,55 @@ where
     drop(final_tx);
     let _ = tokio::time::timeout(Duration::from_secs(2), agent_writer).await;
     Ok(outcome)
+}
+
+/// Stops the child (the signal to its process group, SIGKILL after [`SIGNAL_GRACE`]) or
+/// waits briefly for a remote session to end, then closes what is in flight (its counters
+/// settle as for a server that went away).
+async fn stopped_by_signal(
+    signo: i32,
+    pid: Option<u32>,
+    ended: &mut tokio::sync::oneshot::Receiver<UpstreamEnd>,
+    interceptor: &Interceptor,
+    server_task: &mut tokio::task::JoinHandle<()>,
+    to_agent: &mpsc::Sender<Bytes>,
+) -> RunOutcome {
+    let end = match pid {
+        Some(pid) => {
+            child::signal(pid, signo);
+            match tokio::time::timeout(SIGNAL_GRACE, &mut *ended).await {
+                Ok(end) => end.ok(),
+                Err(_) => {
+                    tracing::warn!(
+                        "the server did not exit within {SIGNAL_GRACE:?} of signal {signo}; killing it"
+                    );
+                    child::signal(pid, nix::sys::signal::Signal::SIGKILL as i32);
+                    tokio::time::timeout(Duration::from_secs(2), &mut *ended)
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
+                }
+            }
+        }
+        None => tokio::time::timeout(Duration::from_secs(2), &mut *ended)
+            .await
+            .ok()
+            .and_then(Result::ok),
+    };
+    let _ = tokio::time::timeout(Duration::from_millis(200), &mut *server_task).await;
+    fail_in_flight(interceptor, to_agent, "toolgate is shutting down").await;
+    let server = match end {
+        Some(UpstreamEnd::Failed { message, .. }) => message,
+        Some(UpstreamEnd::Closed { exit_code }) => format!(
+            "the server closed ({})",
+            exit_code.map_or_else(|| "status unknown".into(), |c| format!("exit status {c}"))
+        ),
+        None => "the server's status is unknown".to_owned(),
+    };
+    RunOutcome {
+        exit_code: 128 + signo,
+        message: Some(format!("stopped by signal {signo}; {server}")),
+    }
 }
 
 enum Stop {
@@ -250,7 +313,7 @@ impl Signals {
         })
     }
 
-    async fn recv(mut self) -> i32 {
+    async fn recv(&mut self) -> i32 {
         tokio::select! {
             _ = self.int.recv() => nix::sys::signal::Signal::SIGINT as i32,
             _ = self.term.recv() => nix::sys::signal::Signal::SIGTERM as i32,

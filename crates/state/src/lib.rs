@@ -48,7 +48,7 @@ mod sqlite;
 mod store;
 mod types;
 
-pub use crate::redis::RedisStore;
+pub use crate::redis::{RedisLater, RedisStore};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StoreError;
 pub use memory::MemoryStore;

@@ -205,15 +205,39 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
         reservation_ttl: std::time::Duration::from_secs(args.reservation_ttl),
         ..StoreOptions::default()
     };
-    let store = open_store_with_options(&args.state, Arc::new(SystemClock), &store_options)
+    let store = match open_store_with_options(&args.state, Arc::new(SystemClock), &store_options)
         .await
-        .map_err(|e| {
+    {
+        Ok(store) => store,
+        // Redis down at start is an outage like one that begins later: start, apply
+        // --state-fail-mode (closed: calls with limits are refused; open: allowed uncounted)
+        // and connect in the background. A bad spec still stops the start.
+        Err(e @ toolgate_state::StoreError::Unavailable { .. })
+            if args.state.trim_start().starts_with("redis") =>
+        {
+            eprintln!(
+                "toolgate: the counter store `{}` is unreachable ({e}); starting anyway with --state-fail-mode {}, connecting in the background",
+                args.state,
+                match args.state_fail_mode {
+                    FailModeArg::Closed => "closed (calls with limits are refused until it is up)",
+                    FailModeArg::Open =>
+                        "open (calls with limits are allowed uncounted until it is up)",
+                }
+            );
+            Arc::new(toolgate_state::RedisLater::connect_in_background(
+                &args.state,
+                Arc::new(SystemClock),
+                &store_options,
+            ))
+        }
+        Err(e) => {
             eprintln!(
                 "toolgate: cannot open the counter store `{}`: {e}",
                 args.state
             );
-            1
-        })?;
+            return Err(1);
+        }
+    };
     tracing::info!(
         policy = %args.policy.display(),
         version = policy.current().version(),

@@ -134,9 +134,17 @@ pub async fn serve(
             "refusing to listen on {addr} without credentials: give identities API keys or configure auth.jwt (policy or --identities), or pass --allow-unauthenticated"
         ));
     }
-    if let Err(m) = front.warm_up().await {
-        return fail(format!("auth.jwt: cannot load the key set: {m}"));
-    }
+    // An issuer out of reach must not keep API-key callers out too: start, refuse access
+    // tokens (503) until the keys load, and keep trying in the background.
+    let jwks_retry = match front.warm_up().await {
+        Ok(()) => None,
+        Err(m) => {
+            eprintln!(
+                "toolgate: auth.jwt: cannot load the key set yet ({m}); starting anyway: API keys work, access tokens are refused (503) until the keys load, retried in the background"
+            );
+            Some(tokio::spawn(retry_jwks(std::sync::Arc::downgrade(&front))))
+        }
+    };
     let (bound, server) = match front.serve(addr, tls, ConnLimits::default()).await {
         Ok(s) => s,
         Err(m) => return fail(m),
@@ -148,9 +156,37 @@ pub async fn serve(
         "toolgate: stopping (signal {signal}); ending {} session(s)",
         front.session_count()
     );
+    if let Some(task) = jwks_retry {
+        task.abort();
+    }
     front.close_all("toolgate is shutting down").await;
     server.abort();
+    // Every server child (per session or shared) gets the signal, then SIGKILL: none is
+    // left behind, even one that ignores its stdin closing.
+    toolgate_gateway::upstream::child::stop_all(
+        signal,
+        toolgate_gateway::upstream::child::SIGNAL_GRACE,
+    )
+    .await;
     0
+}
+
+/// Loads the JWKS until it works: after 5 s, then doubling to once a minute. (Requests with
+/// a token also retry, at most every 5 s.)
+async fn retry_jwks(front: std::sync::Weak<HttpFront>) {
+    let mut pause = Duration::from_secs(5);
+    loop {
+        tokio::time::sleep(pause).await;
+        let Some(front) = front.upgrade() else { return };
+        match front.warm_up().await {
+            Ok(()) => {
+                eprintln!("toolgate: auth.jwt: the key set loaded; access tokens are accepted");
+                return;
+            }
+            Err(m) => tracing::debug!(error = %m, "the JWKS still does not load"),
+        }
+        pause = (pause * 2).min(Duration::from_secs(60));
+    }
 }
 
 async fn wait_for_signal() -> i32 {

@@ -299,9 +299,11 @@ impl Interceptor {
             Err(e) => {
                 telemetry::store_error();
                 tracing::error!(error = %e, "counter store failed");
-                Err(ReserveRefusal::StoreFailed(format!(
-                    "the counter store is unavailable ({e}); calls with limits are refused until it is back"
-                )))
+                // The store's address and error are for the operator's log, not the agent.
+                Err(ReserveRefusal::StoreFailed(
+                    "the counter store is unavailable; calls with limits are refused until it is back"
+                        .to_owned(),
+                ))
             }
         }
     }

@@ -4,7 +4,13 @@
 //! Lifecycle: dropping [`UpstreamConn::to_server`] closes the child's stdin (the MCP way to
 //! say goodbye); the child then has [`GRACE`] to exit before it is sent SIGTERM, and SIGKILL
 //! two seconds later. A child that exits while its stdin is still open has failed, and
-//! `ended` says how. Nothing outlives the runtime: the process is killed on drop.
+//! `ended` says how.
+//!
+//! Nothing outlives toolgate. The child leads a process group of its own, and every signal
+//! toolgate sends it goes to the whole group, so a server's own children (`npx` → `node`)
+//! get it too; a terminal's Ctrl-C reaches toolgate, which forwards it. When the task
+//! holding the child is dropped (the runtime shutting down) the group is killed. When
+//! toolgate is killed outright, the kernel kills the child ([`super::die_with_parent`]).
 
 use std::ffi::OsString;
 use std::io::ErrorKind;
@@ -23,13 +29,18 @@ use super::{FromServer, QUEUE, ServerStream, UpstreamConn, UpstreamEnd};
 use crate::error::GatewayError;
 use crate::line_safe::line_safe;
 
-/// How long a child may take to exit after its stdin closed, or after a forwarded signal.
+/// How long a child may take to exit after its stdin closed.
 pub const GRACE: Duration = Duration::from_secs(5);
+
+/// How long a child may take to exit after a forwarded SIGINT/SIGTERM before it is killed.
+/// Short: whoever signalled toolgate (a client closing its session, a supervisor) waits for
+/// it, and the TypeScript SDK sends SIGKILL two seconds after its SIGTERM.
+pub const SIGNAL_GRACE: Duration = Duration::from_secs(1);
 
 /// A running stdio server.
 pub struct ChildUpstream {
     pub conn: UpstreamConn,
-    /// For forwarding signals ([`signal`]).
+    /// For forwarding signals ([`signal`]): also the id of the child's process group.
     pub pid: Option<u32>,
 }
 
@@ -79,7 +90,11 @@ pub fn spawn(
         }
     });
     tokio::spawn(async move {
+        // Dropped with this task: if the runtime goes away before the child was reaped
+        // (toolgate exiting), its whole process group is killed.
+        let mut group = GroupGuard::new(pid);
         let end = supervise(&mut child, pid, stdin_closed).await;
+        group.disarm();
         // Let the server's last words (already on its stdout) reach the pipeline first.
         let _ = tokio::time::timeout(Duration::from_secs(1), reader).await;
         let _ = ended_tx.send(end);
@@ -132,21 +147,24 @@ async fn supervise(
 fn start(command: &[OsString]) -> Result<Child, GatewayError> {
     let (program, args) = command.split_first().ok_or(GatewayError::NoCommand)?;
     let display = program.to_string_lossy().into_owned();
-    Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| match e.kind() {
-            ErrorKind::NotFound => GatewayError::CommandNotFound { command: display },
-            ErrorKind::PermissionDenied => GatewayError::CommandNotExecutable { command: display },
-            _ => GatewayError::Spawn {
-                command: display,
-                source: e,
-            },
-        })
+        // Its own process group: signals for the server reach its children too.
+        .process_group(0)
+        .kill_on_drop(true);
+    super::die_with_parent::arrange(&mut command);
+    command.spawn().map_err(|e| match e.kind() {
+        ErrorKind::NotFound => GatewayError::CommandNotFound { command: display },
+        ErrorKind::PermissionDenied => GatewayError::CommandNotExecutable { command: display },
+        _ => GatewayError::Spawn {
+            command: display,
+            source: e,
+        },
+    })
 }
 
 /// Writes each message followed by `\n`, flushing whenever the queue is empty so a burst is
@@ -176,21 +194,96 @@ async fn terminate(child: &mut Child, pid: Option<u32>) -> Option<ExitStatus> {
         if let Ok(Ok(s)) = tokio::time::timeout(Duration::from_secs(2), child.wait()).await {
             return Some(s);
         }
+        signal(pid, nix::sys::signal::Signal::SIGKILL as i32);
     }
     let _ = child.start_kill();
     child.wait().await.ok()
 }
 
-/// Sends signal `signo` to the server process (ignored if it is already gone).
+/// Sends signal `signo` to the server and the processes it started (its process group);
+/// ignored if they are already gone.
 pub fn signal(pid: u32, signo: i32) {
-    use nix::sys::signal::{Signal, kill};
+    use nix::sys::signal::{Signal, killpg};
     use nix::unistd::Pid;
     let Ok(sig) = Signal::try_from(signo) else {
         return;
     };
     let Ok(pid) = i32::try_from(pid) else { return };
-    if let Err(e) = kill(Pid::from_raw(pid), sig) {
+    if pid <= 1 {
+        return;
+    }
+    if let Err(e) = killpg(Pid::from_raw(pid), sig) {
         tracing::debug!(error = %e, "could not signal the server (already gone?)");
+    }
+}
+
+/// The children not yet reaped (their pids, which are also their process groups), for
+/// [`stop_all`].
+static LIVE: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    LIVE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Stops every server child toolgate still runs (shutdown of `--listen`): `signo` to each
+/// process group, SIGKILL to those still there after `grace`. Returns once they are reaped
+/// (or after `grace` plus a second).
+pub async fn stop_all(signo: i32, grace: Duration) {
+    let pids = live().clone();
+    if pids.is_empty() {
+        return;
+    }
+    for &pid in &pids {
+        signal(pid, signo);
+    }
+    let start = tokio::time::Instant::now();
+    let mut killed = false;
+    while !live().is_empty() {
+        let waited = start.elapsed();
+        if waited >= grace && !killed {
+            let left = live().clone();
+            tracing::warn!(
+                count = left.len(),
+                "server processes did not exit within {grace:?} of signal {signo}; killing them"
+            );
+            for pid in left {
+                signal(pid, nix::sys::signal::Signal::SIGKILL as i32);
+            }
+            killed = true;
+        }
+        if waited >= grace + Duration::from_secs(1) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Registers a running child in [`LIVE`]; kills its process group when dropped while armed
+/// (the child not yet reaped: the runtime is going away with it).
+struct GroupGuard(Option<u32>);
+
+impl GroupGuard {
+    fn new(pid: Option<u32>) -> GroupGuard {
+        if let Some(pid) = pid {
+            live().push(pid);
+        }
+        GroupGuard(pid)
+    }
+
+    /// The child was reaped: nothing to kill any more.
+    fn disarm(&mut self) {
+        if let Some(pid) = self.0.take() {
+            live().retain(|&p| p != pid);
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0.take() {
+            signal(pid, nix::sys::signal::Signal::SIGKILL as i32);
+            live().retain(|&p| p != pid);
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! "the tool did not run" answer.
 
 pub mod child;
+mod die_with_parent;
 pub mod http;
 mod legacy;
 pub mod shared;

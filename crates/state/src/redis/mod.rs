@@ -115,8 +115,10 @@
 //! (stunnel, a sidecar) or a Unix socket (`redis+unix:///path?db=0`).
 
 mod keys;
+mod later;
 mod scripts;
 mod store;
 
 pub use keys::DEFAULT_PREFIX;
+pub use later::RedisLater;
 pub use store::RedisStore;

@@ -513,7 +513,7 @@ fn address(client: &Client) -> String {
 }
 
 /// The URL with any credentials replaced by `***`, for error messages.
-fn redact(url: &str) -> String {
+pub(super) fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
