@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use toolgate_catalog::{DriftKind, PinFile, ValidatorCache};
@@ -24,6 +24,8 @@ pub struct Pins {
     /// Tools seen drifting in this session, with the diff shown to the agent.
     drifted: Mutex<HashMap<String, String>>,
     validators: ValidatorCache,
+    /// Property names of each pinned schema, for spotting lookalike argument keys.
+    schema_keys: Mutex<HashMap<String, (String, Arc<Lookalikes>)>>,
 }
 
 /// What the gateway should do with one listed tool.
@@ -44,6 +46,7 @@ impl Pins {
             first_use,
             drifted: Mutex::new(HashMap::new()),
             validators: ValidatorCache::new(),
+            schema_keys: Mutex::new(HashMap::new()),
         })
     }
 
@@ -135,12 +138,22 @@ impl Pins {
             .cloned()
     }
 
-    /// Every property name in `tool`'s pinned `inputSchema`, at any depth.
-    pub fn schema_keys(&self, tool: &str) -> Option<Lookalikes> {
+    /// Every property name in `tool`'s pinned `inputSchema`, at any depth. Built once per
+    /// pinned definition (keyed by its hash), not on every call.
+    pub fn schema_keys(&self, tool: &str) -> Option<Arc<Lookalikes>> {
         let file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        let schema = file.get(tool)?.definition.get("inputSchema")?;
+        let pin = file.get(tool)?;
+        let mut cache = self.schema_keys.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((hash, keys)) = cache.get(tool)
+            && *hash == pin.sha256
+        {
+            return Some(keys.clone());
+        }
+        let schema = pin.definition.get("inputSchema")?;
         let mut keys = Lookalikes::default();
         collect_properties(schema, &mut keys);
+        let keys = Arc::new(keys);
+        cache.insert(tool.to_owned(), (pin.sha256.clone(), keys.clone()));
         Some(keys)
     }
 

@@ -180,6 +180,9 @@ impl CompiledPolicy {
         if let Some(known) = self.tool_names.imitated(tool) {
             return Some(known.to_owned());
         }
+        if self.hide_globs_folded.is_empty() {
+            return None;
+        }
         let folded = fold(tool);
         self.hide_globs_folded
             .iter()

@@ -53,6 +53,11 @@ impl Lookalikes {
         self.by_folded.get(&fold(name)).map(String::as_str)
     }
 
+    /// `name` is known exactly as written.
+    pub fn contains(&self, name: &str) -> bool {
+        self.exact.contains(name)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_folded.is_empty()
     }

@@ -125,7 +125,8 @@ impl Interceptor {
         let schema_keys = self.pins.as_ref().and_then(|p| p.schema_keys(tool));
         let mut found = None;
         for_each_key(&c.call.arguments, &mut |key| {
-            if found.is_some() {
+            // A key the pinned schema names exactly is the real one: no folding needed.
+            if found.is_some() || schema_keys.as_ref().is_some_and(|k| k.contains(key)) {
                 return;
             }
             let real = c
