@@ -68,16 +68,25 @@ fn check_message(message: &Message) {
     let object = value.as_object().expect("an accepted message is an object");
     match message.kind() {
         Kind::Request { id, method } => {
-            assert_eq!(object.get("method").and_then(Value::as_str), Some(method.as_str()));
+            assert_eq!(
+                object.get("method").and_then(Value::as_str),
+                Some(method.as_str())
+            );
             assert_eq!(object.get("id").and_then(Id::from_value).as_ref(), Some(id));
         }
         Kind::Notification { method } => {
-            assert_eq!(object.get("method").and_then(Value::as_str), Some(method.as_str()));
+            assert_eq!(
+                object.get("method").and_then(Value::as_str),
+                Some(method.as_str())
+            );
             assert!(!object.contains_key("id"));
         }
         Kind::Response { id, .. } => {
             assert!(!object.contains_key("method"));
-            assert_eq!(object.get("id").and_then(Id::from_value).as_ref(), id.as_ref());
+            assert_eq!(
+                object.get("id").and_then(Id::from_value).as_ref(),
+                id.as_ref()
+            );
         }
     }
     // Its own bytes, alone, are the same message.
@@ -132,7 +141,11 @@ fn framing_properties(data: &[u8]) {
     let chunk = 1 + usize::from(knob >> 6) * 7;
     let whole = decode_all(max, &[input]);
     let pieces: Vec<&[u8]> = input.chunks(chunk).collect();
-    assert_eq!(whole, decode_all(max, &pieces), "chunking changed the frames");
+    assert_eq!(
+        whole,
+        decode_all(max, &pieces),
+        "chunking changed the frames"
+    );
 
     // The plain model: split on '\n'; a line that can't fit (its limit plus "\r\n") is too
     // long whatever it holds; otherwise drop one '\r', skip blank lines, then check the size.
@@ -154,7 +167,10 @@ fn framing_properties(data: &[u8]) {
                 other => panic!("line of {} bytes (max {max}) gave {other:?}", line.len()),
             }
         } else if !blank {
-            assert_eq!(frames.next(), Some(&Frame::Message(Bytes::copy_from_slice(line))));
+            assert_eq!(
+                frames.next(),
+                Some(&Frame::Message(Bytes::copy_from_slice(line)))
+            );
         }
     }
     assert_eq!(frames.next(), None, "frames the model does not have");

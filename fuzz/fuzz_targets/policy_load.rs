@@ -44,8 +44,15 @@ fn policy(text: &str, name: &str) {
             panic!("fmt output does not load:\n{printed}\n{lines:#?}");
         }
     };
-    assert_eq!(again.policy, loaded.policy, "fmt changed the policy:\n{printed}");
-    assert_eq!(to_native_yaml(&again.policy), printed, "fmt is not a fixed point");
+    assert_eq!(
+        again.policy, loaded.policy,
+        "fmt changed the policy:\n{printed}"
+    );
+    assert_eq!(
+        to_native_yaml(&again.policy),
+        printed,
+        "fmt is not a fixed point"
+    );
 
     let compiled = CompiledPolicy::new(loaded.policy);
     let groups: Vec<Arc<str>> = vec![Arc::from("ops")];
