@@ -176,8 +176,10 @@ fn parse_script(data: &[u8]) -> Option<(bool, Vec<Script<'_>>)> {
 async fn run(front: &Arc<HttpFront>, requests: Vec<Script<'_>>) {
     let router: Router = front.router();
     let mut session = String::new();
-    // Legacy SSE streams stay open (their session lives as long as they do) until the end.
-    let mut streams = Vec::new();
+    // Event streams are read to the end in the background, as a live agent reads them (a
+    // stream nobody reads is a stuck writer: a `Last-Event-ID` takeover then waits its full
+    // 10 s by design). Legacy sessions live as long as their stream: until the script ends.
+    let mut readers = Vec::new();
     for script in requests {
         let Some(request) = build(&script, &session) else {
             continue;
@@ -242,10 +244,17 @@ async fn run(front: &Arc<HttpFront>, requests: Vec<Script<'_>>) {
                     session = sid;
                 }
             }
-            streams.push(body);
+            readers.push(tokio::spawn(
+                async move { while body.next().await.is_some() {} },
+            ));
         }
     }
-    drop(streams);
+    for reader in &readers {
+        reader.abort();
+    }
+    for reader in readers {
+        let _ = reader.await;
+    }
     // Let the sessions whose streams just closed end.
     tokio::task::yield_now().await;
 }
