@@ -13,8 +13,8 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use support::{Started, TOOLGATE, Upstream, kind, listening};
 use toolgate_identity::{digest_hex, hash_api_key};
-use toolgate_testkit::HttpClient;
 use toolgate_testkit::example_server_path;
+use toolgate_testkit::{HttpClient, LegacySseClient};
 
 const ALLOW_ALL: &str = "version: \"1\"\ntools:\n  \"*\": {rules: [{action: allow}]}\n";
 
@@ -245,6 +245,45 @@ async fn http_layer_refusals_are_precise() {
     assert_eq!(client.delete().await.unwrap().as_u16(), 200);
     let (status, _, _) = post(&client, LIST, &[sid]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A legacy HTTP+SSE session's id sent to `/mcp`: its answers only ever go to its SSE
+/// stream, so the POST waited forever and a GET took that stream over (found by the
+/// `http_front` fuzz target). Now both are refused at once and the session goes on.
+#[tokio::test]
+async fn legacy_session_id_at_mcp_is_refused_not_left_waiting() {
+    let s = start(ALLOW_ALL, &[]);
+    let legacy = LegacySseClient::connect(&s.gateway.sse_url())
+        .await
+        .unwrap();
+    let sid = legacy
+        .endpoint()
+        .query_pairs()
+        .find(|(k, _)| k == "sessionId")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let client = HttpClient::new(&s.gateway.mcp_url()).unwrap();
+    let waited = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        post(&client, LIST, &[("mcp-session-id", sid.as_str())]),
+    )
+    .await;
+    let (status, _, text) = waited.expect("a POST with a legacy session id was left waiting");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(text.contains("legacy HTTP+SSE session"), "{text}");
+    let get = reqwest::Client::new()
+        .get(s.gateway.mcp_url())
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", sid.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), StatusCode::BAD_REQUEST);
+    let answer = legacy
+        .call_tool("echo", json!({"text": "still here"}))
+        .await
+        .unwrap();
+    assert!(answer.to_string().contains("still here"), "{answer}");
 }
 
 #[test]

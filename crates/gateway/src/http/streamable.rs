@@ -53,6 +53,7 @@ pub async fn post(
     let head = stateless::Head::read(&body);
     let (session, created) = match headers.get(SESSION_HEADER) {
         Some(sid) => match front.session_for(sid, &owner) {
+            Ok(s) if s.legacy => return legacy_session_refused(),
             Ok(s) => (s, false),
             Err(r) => return r,
         },
@@ -218,6 +219,7 @@ pub async fn get(State(front): State<Arc<HttpFront>>, headers: HeaderMap) -> Res
         );
     };
     let session = match front.session_for(sid, &owner) {
+        Ok(s) if s.legacy => return legacy_session_refused(),
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -254,6 +256,16 @@ pub async fn delete(State(front): State<Arc<HttpFront>>, headers: HeaderMap) -> 
         .end_session(&session, "the agent ended the session")
         .await;
     (StatusCode::OK, Body::empty()).into_response()
+}
+
+/// A legacy HTTP+SSE session's id used at `/mcp`. Its answers only ever go to its one SSE
+/// stream, so a POST here would wait forever (found by the `http_front` fuzz target), and a
+/// GET would take that stream over.
+fn legacy_session_refused() -> Response {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        "this is a legacy HTTP+SSE session: POST to /message?sessionId=…",
+    )
 }
 
 /// An `MCP-Protocol-Version` header naming a revision we don't know is refused (400), as
