@@ -1,7 +1,7 @@
 //! The 2024-11-05 HTTP+SSE transport, for testing toolgate against servers that predate
 //! streamable HTTP (and its fallback to them).
 //!
-//! `GET /sse` opens a session: a [`Server`](crate::server::Server) of its own, whose whole
+//! `GET /sse` opens a session: a [`Server`](crate::Server) of its own, whose whole
 //! output goes down this one event stream, after a first `endpoint` event naming where to
 //! POST (`/message?sessionId=…`). Each POST there is handed to the server exactly as a line
 //! on stdio is (batches and all) and acknowledged with 202; its answers come on the stream.
@@ -22,9 +22,9 @@ use tokio::task::AbortHandle;
 
 use super::sse::{self, EventWriter, Step};
 use super::{App, SessionMap, check_origin, random_id, refuse};
+use crate::Server;
+use crate::outbound::Out;
 use crate::rpc::{INVALID_REQUEST, PARSE_ERROR};
-use crate::server::Server;
-use crate::server::outbound::Out;
 
 struct Legacy {
     app: Arc<App>,

@@ -4,8 +4,8 @@
 //! supergateway, vellaveto-proxy) are left out with `--no-peers`, so the test needs nothing
 //! that `scripts/bench-peers-setup` installs.
 //!
-//! Needs `toolgate` (package toolgate-cli) built next to the bench binary; `cargo test -p
-//! toolgate-testkit` builds only this package's binaries, so the README's test command builds
+//! Needs `toolgate` (package toolgate-cli) and the example server built next to the bench
+//! binary; `cargo test -p toolgate-bench` builds only this package's binaries, so the README's test command builds
 //! every binary first (`cargo build --workspace --bins`). Without it the test is skipped
 //! loudly, or fails under `CI=true`.
 
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
-use toolgate_testkit::bench::{HEADINGS, HTTP_HEADINGS, STDIO_PEERS_HEADING};
+use toolgate_bench::{HEADINGS, HTTP_HEADINGS, STDIO_PEERS_HEADING};
 
 #[test]
 fn bench_quick_run_prints_every_section_and_writes_json() {

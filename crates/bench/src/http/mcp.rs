@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::super::machine::progress;
 use super::super::session::{CallTemplate, Reply};
 use super::wire::{BodyKind, Conn, Head, sse_data};
-use crate::server::DEFAULT_PROTOCOL_VERSION;
+use toolgate_example_server::DEFAULT_PROTOCOL_VERSION;
 
 /// A session; errors are messages (the caller adds which target it was).
 pub struct McpSession {

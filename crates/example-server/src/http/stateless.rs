@@ -12,7 +12,7 @@
 //! under `_meta`, and `ttlMs`/`cacheScope` on cacheable results. Error answers use its HTTP
 //! status table (400 for malformed or mismatched, 404 for an unknown method).
 //!
-//! Each request gets a fresh [`Server`](crate::server::Server) with no back-channel: tools
+//! Each request gets a fresh [`Server`](crate::Server) with no back-channel: tools
 //! that would ask the client something (elicitation, sampling, roots) report that they
 //! cannot. Dropping the request (the client closing the stream) cancels its call.
 
@@ -30,9 +30,9 @@ use tokio::task::AbortHandle;
 
 use super::sse::{self, EventWriter, Step};
 use super::{App, accepts, check_origin, header_str, json_response, refuse};
+use crate::outbound::{Out, Route};
 use crate::rpc::{INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR};
-use crate::server::outbound::{Out, Route};
-use crate::server::{Server, catalog};
+use crate::{Server, catalog};
 
 /// The one revision served here.
 pub const STATELESS_VERSION: &str = "2026-07-28";
@@ -421,7 +421,7 @@ mod tests {
         assert_eq!(result["ttlMs"], 0);
         assert_eq!(
             result["_meta"][SERVER_INFO_META]["name"],
-            crate::server::SERVER_NAME
+            crate::SERVER_NAME
         );
         let mut error = json!({"jsonrpc": "2.0", "id": 1, "error": {"code": METHOD_NOT_FOUND}});
         assert_eq!(finish(&mut error, "nope"), StatusCode::NOT_FOUND);

@@ -11,9 +11,12 @@
 //! gets a [`Server`] of its own, fed one message at a time, whose output is routed to the
 //! right HTTP response by the request each message belongs to ([`outbound::Route`]).
 
+#![forbid(unsafe_code)]
+
 mod catalog;
 pub mod http;
 mod outbound;
+pub mod rpc;
 mod tools;
 
 use std::collections::HashMap;
@@ -28,7 +31,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::AbortHandle;
 
-use crate::rpc::{self, INVALID_REQUEST, PARSE_ERROR, RpcError, id_key};
+use crate::rpc::{INVALID_REQUEST, PARSE_ERROR, RpcError, id_key};
 use outbound::{Out, Outbound, Route, serving, write_loop};
 
 pub use catalog::{

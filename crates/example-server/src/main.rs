@@ -1,7 +1,7 @@
 //! `toolgate-example-server`: the testkit's example MCP server, on stdio or (with `--http`)
 //! over HTTP in any of the three MCP HTTP transports. Flags switch on the misbehaviour tests
 //! need (dying, crashing, failing to start, slow start, pagination); the server itself lives
-//! in `toolgate_testkit::server`.
+//! in the `toolgate_example_server` library.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use toolgate_testkit::server::http::{HttpMode, serve_http};
-use toolgate_testkit::server::{ServerConfig, TOOL_NAMES, serve};
+use toolgate_example_server::http::{HttpMode, serve_http};
+use toolgate_example_server::{ServerConfig, TOOL_NAMES, serve};
 
 /// Example MCP server (online-shop support tools) for toolgate's tests, benchmarks and demo.
 ///
@@ -122,7 +122,7 @@ async fn serve_on(
     addr: SocketAddr,
     mode: HttpMode,
     config: ServerConfig,
-) -> std::io::Result<toolgate_testkit::ExitReason> {
+) -> std::io::Result<toolgate_example_server::ExitReason> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     // On stderr whatever RUST_LOG says: tests read the port from this line.

@@ -1,14 +1,14 @@
 //! `toolgate-bench`: end-to-end overhead of `toolgate run` (stdio and HTTP) against a direct
 //! connection to the example server, as ratios measured in one run, beside other proxies
 //! when `scripts/bench-peers-setup` installed them. The measuring lives in
-//! `toolgate_testkit::bench`; this file reads flags and writes the outputs.
+//! the `toolgate_bench` library; this file reads flags and writes the outputs.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use toolgate_testkit::bench::{self, Config, HttpConfig, Sections};
+use toolgate_bench::{self as bench, Config, HttpConfig, Sections};
 
 /// End-to-end overhead of the gateway against a direct connection, over stdio and HTTP.
 ///
@@ -181,7 +181,7 @@ fn config(cli: &Cli) -> Result<Config, String> {
         server: binary(
             cli.server.as_deref(),
             "toolgate-example-server",
-            "toolgate-testkit",
+            "toolgate-example-server",
         )?,
         calls: pick(cli.calls, 5000, 300),
         warmup: pick(cli.warmup, 500, 50),

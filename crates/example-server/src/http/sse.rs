@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use tokio::sync::{mpsc, watch};
 
-use crate::server::ExitReason;
+use crate::ExitReason;
 
 /// Formats the events of one stream.
 pub(super) struct EventWriter {

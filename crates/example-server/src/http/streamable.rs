@@ -34,9 +34,9 @@ use super::sse::{self, EventWriter, Step};
 use super::{
     App, Refused, SessionMap, accepts, check_origin, header_str, json_response, random_id, refuse,
 };
+use crate::outbound::{Out, Outbound, Route};
 use crate::rpc::{INVALID_REQUEST, id_key};
-use crate::server::outbound::{Out, Outbound, Route};
-use crate::server::{SUPPORTED_PROTOCOL_VERSIONS, Server};
+use crate::{SUPPORTED_PROTOCOL_VERSIONS, Server};
 
 const SESSION_HEADER: &str = "mcp-session-id";
 /// JSON-RPC code for "no such session" in the 404's body (the status is what clients act on).

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use super::BenchError;
 use super::machine::progress;
-use crate::server::DEFAULT_PROTOCOL_VERSION;
+use toolgate_example_server::DEFAULT_PROTOCOL_VERSION;
 
 /// Responses at least this long are checked by length, not by searching for `isError`.
 const SCAN_LIMIT: usize = 64 * 1024;
