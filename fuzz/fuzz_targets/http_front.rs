@@ -21,13 +21,13 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Request, Response, header};
 use futures::StreamExt;
 use libfuzzer_sys::fuzz_target;
-use toolgate_transport::http::{HttpFront, HttpOptions, OriginPolicy};
 use toolgate_pipeline::session_factory::SessionFactory;
-use toolgate_upstream::UpstreamSpec;
-use toolgate_upstream::shared_child::SharedChild;
 use toolgate_pipeline::{FailMode, PolicyHandle};
 use toolgate_policy::{CompiledPolicy, load};
 use toolgate_state::{MemoryStore, SystemClock};
+use toolgate_transport::http::{HttpFront, HttpOptions, OriginPolicy};
+use toolgate_upstream::UpstreamSpec;
+use toolgate_upstream::shared_child::SharedChild;
 use tower::ServiceExt;
 
 const UPSTREAM_ENV: &str = "TOOLGATE_FUZZ_UPSTREAM";
