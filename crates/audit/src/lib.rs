@@ -47,7 +47,7 @@ pub use set::{
     log_set, merge_by_time, query_chains, set_chains, sibling_path, summarize_chains, tail_chains,
 };
 pub use status::{Summary, summarize, summarize_files};
-pub use time::{Clock, ManualClock, SystemClock};
+pub use toolgate_clock::{Clock, ManualClock, SystemClock};
 pub use verify::{Position, Problem, ProblemKind, Report, UnsignedTail, VerifyOptions, verify};
 pub use writer::{AuditHandle, AuditLog, AuditOptions, FsyncPolicy, Health, SigningOptions};
 
