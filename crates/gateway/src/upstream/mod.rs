@@ -125,6 +125,10 @@ pub struct FromServer {
     /// request whose POST response stream carried it). Inbound HTTP uses it to put a
     /// server→client request on the right response stream.
     pub related: Option<Id>,
+    /// The HTTP error status the server sent this message with, when it came as the body
+    /// of an HTTP error answer (a 2026-07-28 server's 404 with -32601, say): an HTTP front
+    /// answers a stateless agent with the same status.
+    pub status: Option<u16>,
 }
 
 impl FromServer {
@@ -132,6 +136,7 @@ impl FromServer {
         FromServer {
             frame,
             related: None,
+            status: None,
         }
     }
 }
@@ -166,7 +171,8 @@ pub enum UpstreamSpec {
     Shared(shared::SharedChild),
     /// A remote server over streamable HTTP (or legacy HTTP+SSE); one upstream session each.
     Http {
-        options: http::HttpUpstreamOptions,
+        /// Boxed: the options are the biggest variant by far, and a spec is built once.
+        options: Box<http::HttpUpstreamOptions>,
         client: reqwest::Client,
     },
 }
@@ -184,7 +190,7 @@ impl UpstreamSpec {
             } => child::spawn(command, *max_message_bytes).map(|c| (c.conn, c.pid)),
             UpstreamSpec::Shared(shared) => shared.lane().await.map(|conn| (conn, None)),
             UpstreamSpec::Http { options, client } => {
-                http::connect(options.clone(), client.clone(), unsolicited)
+                http::connect((**options).clone(), client.clone(), unsolicited)
                     .await
                     .map(|conn| (conn, None))
                     .map_err(|e| crate::GatewayError::Upstream(e.to_string()))
@@ -213,7 +219,7 @@ impl UpstreamSpec {
             UpstreamSpec::Http { options, client } => {
                 let options = http::HttpUpstreamOptions {
                     stateless: true,
-                    ..options.clone()
+                    ..(**options).clone()
                 };
                 http::connect(options, client.clone(), Unsolicited::AtOnce)
                     .await
