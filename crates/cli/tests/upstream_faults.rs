@@ -148,3 +148,41 @@ async fn a_server_request_on_the_get_stream_reaches_a_stdio_agent() {
         "{answer}"
     );
 }
+
+/// 2026-07-28 `subscriptions/listen`: the answer is a stream that stays open, carrying an
+/// acknowledgment and then the notifications asked for, and never a response. toolgate
+/// waited for the response before saying anything, so the agent got nothing at all; a
+/// stateless answer now streams from the first message that comes before the response.
+#[tokio::test]
+async fn a_subscription_stream_reaches_a_stateless_agent_as_it_comes() {
+    let upstream = server(&["--stateless"]);
+    let s = listening(ALLOW_ALL, &[], &[], Upstream::Url(&upstream.mcp_url()));
+    let body = json!({"jsonrpc": "2.0", "id": 4, "method": "subscriptions/listen", "params": {
+        "notifications": {"toolsListChanged": true},
+        "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                  "io.modelcontextprotocol/clientCapabilities": {}}}});
+    let request = reqwest::Client::new()
+        .post(s.gateway.mcp_url())
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "subscriptions/listen")
+        .body(body.to_string());
+    let mut seen = String::new();
+    let read = async {
+        let mut response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        while !seen.contains("notifications/subscriptions/acknowledged") {
+            match response.chunk().await.unwrap() {
+                Some(chunk) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+                None => break,
+            }
+        }
+    };
+    let in_time = tokio::time::timeout(Duration::from_secs(5), read).await;
+    assert!(
+        in_time.is_ok() && seen.contains("subscriptionId\":4"),
+        "{seen}\n{}",
+        s.gateway.stderr()
+    );
+}

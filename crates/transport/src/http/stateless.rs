@@ -25,8 +25,9 @@ use toolgate_mcp::{Id, ProtocolVersion};
 use super::guard::{json_response, refuse};
 use super::session::{Envelope, envelope, frame_of};
 use super::{HttpFront, Owner};
+use futures::StreamExt;
 use toolgate_pipeline::intercept::refusal::Refused;
-use toolgate_pipeline::intercept::{Outlets, SessionInfo};
+use toolgate_pipeline::intercept::{Interceptor, Outlets, SessionInfo};
 
 const VERSION_META: &str = "io.modelcontextprotocol/protocolVersion";
 const CAPABILITIES_META: &str = "io.modelcontextprotocol/clientCapabilities";
@@ -267,10 +268,27 @@ pub async fn handle(
         answers.push(out);
         answered
     }
+    let sse_ok = super::guard::accepts(headers).1;
     if forwarded {
         loop {
             if pending.is_empty() {
                 break;
+            }
+            // Something came before the answer (progress, a subscription's notifications):
+            // the agent is told as it happens, on a stream, not once the answer is in (the
+            // answer to `subscriptions/listen` never comes).
+            if sse_ok
+                && answers
+                    .iter()
+                    .any(|a| !matches!(envelope(a), Envelope::Answer(_)))
+            {
+                let live = Live {
+                    conn,
+                    interceptor: Some(interceptor),
+                    from_pipeline,
+                    pending,
+                };
+                return streamed(answers, live);
             }
             tokio::select! {
                 message = conn.from_server.recv() => {
@@ -305,6 +323,73 @@ pub async fn handle(
             futures::stream::iter(answers.into_iter().map(super::sse::message_event)),
             None,
         ),
+    }
+}
+
+/// The answer to a stateless request as an event stream: what came so far, then each
+/// message as it comes, until every answer went out or the server can send no more.
+fn streamed(first: Vec<Bytes>, live: Live) -> Response {
+    let first = futures::stream::iter(first.into_iter().map(super::sse::message_event));
+    let rest = futures::stream::unfold(live, |mut live| async move {
+        live.next().await.map(|events| (events, live))
+    });
+    super::sse::response(first.chain(rest), None)
+}
+
+/// A stateless request whose answer is still to come, on its stream.
+struct Live {
+    conn: toolgate_upstream::UpstreamConn,
+    /// `None` once the request is over (answered, or the server gone).
+    interceptor: Option<Arc<Interceptor>>,
+    from_pipeline: tokio::sync::mpsc::Receiver<Bytes>,
+    pending: Vec<Id>,
+}
+
+impl Live {
+    /// The next events for the agent; `None` once nothing more can come.
+    async fn next(&mut self) -> Option<Bytes> {
+        loop {
+            let interceptor = self.interceptor.clone()?;
+            if self.pending.is_empty() {
+                self.interceptor = None;
+                interceptor.close("the request was answered").await;
+                return None;
+            }
+            let outs = tokio::select! {
+                message = self.conn.from_server.recv() => match message {
+                    Some(message) => interceptor.from_server(message.frame).await,
+                    None => {
+                        self.interceptor = None;
+                        interceptor
+                            .close("the MCP server closed the connection before answering")
+                            .await
+                    }
+                },
+                Some(out) = self.from_pipeline.recv() => vec![out],
+            };
+            let mut events = Vec::new();
+            for out in outs {
+                if let Envelope::Answer(done) = envelope(&out) {
+                    self.pending.retain(|id| !done.contains(id));
+                }
+                events.extend_from_slice(&super::sse::message_event(out));
+            }
+            if !events.is_empty() {
+                return Some(Bytes::from(events));
+            }
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Some(interceptor) = self.interceptor.take() {
+            // The agent closed the stream, which cancels the request (2026-07-28); the
+            // upstream request ends with `conn`, and the pipeline lets go of the call.
+            tokio::spawn(async move {
+                interceptor.close("the agent closed the stream").await;
+            });
+        }
     }
 }
 
