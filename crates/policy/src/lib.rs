@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod cases;
 pub mod compile;
 pub mod conditions;
 pub mod decide;

@@ -8,6 +8,7 @@ pub mod pin;
 pub mod policy_decide;
 pub mod policy_file;
 pub mod policy_fmt;
+pub mod policy_test;
 pub mod run;
 pub mod run_http;
 pub mod run_upstream;
