@@ -55,6 +55,8 @@ enum PolicyCommand {
     Decide(commands::policy_decide::Args),
     /// Run cases files (calls with expected decisions) against a policy; exit 1 on a failure.
     Test(commands::policy_test::Args),
+    /// What a policy change means: tools, limits, callers and grants, looser or tighter.
+    Diff(commands::policy_diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Policy(PolicyCommand::Fmt(args)) => commands::policy_fmt::run(&args),
         Command::Policy(PolicyCommand::Decide(args)) => commands::policy_decide::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => commands::policy_test::run(&args),
+        Command::Policy(PolicyCommand::Diff(args)) => commands::policy_diff::run(&args),
     }
 }
 

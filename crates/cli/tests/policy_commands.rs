@@ -529,3 +529,68 @@ fn policy_test_cases_errors_are_located_and_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn policy_diff_explains_a_change_and_exits_like_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = examples_dir().join("support-agent.yaml");
+    let text = std::fs::read_to_string(&old).unwrap();
+    let new = dir.path().join("new.yaml");
+    std::fs::write(
+        &new,
+        text.replace("max: 1000, window: day", "max: 5000, window: day")
+            .replace(
+                "hide: [deleteUserWithId, \"import*\"]",
+                "hide: [\"import*\"]",
+            ),
+    )
+    .unwrap();
+    let out = toolgate()
+        .args(["policy", "diff"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout,
+        "looser   hide: `deleteUserWithId` is listed again (and callable where rules allow)\n\
+         looser   tool createRefund rule #2: limit `refunds_today`: max 1000 → 5000\n\
+         2 looser, 0 tighter, 0 to review\n"
+    );
+    // The same policy in another format (fmt's canonical form) means the same: exit 0.
+    let same = dir.path().join("same.yaml");
+    let fmt = toolgate()
+        .args(["policy", "fmt"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    std::fs::write(&same, &fmt.stdout).unwrap();
+    let out = toolgate()
+        .args(["policy", "diff"])
+        .arg(&old)
+        .arg(&same)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no change in meaning\n"
+    );
+    let out = toolgate()
+        .args(["policy", "diff", "--json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changes"][1]["direction"], "looser");
+    let out = toolgate()
+        .args(["policy", "diff"])
+        .arg(&old)
+        .arg(dir.path().join("missing.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

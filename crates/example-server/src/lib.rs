@@ -53,6 +53,8 @@ pub struct ServerConfig {
     pub crash_on: Option<String>,
     /// Append every received line, exactly as received, to this file.
     pub log_path: Option<PathBuf>,
+    /// Misbehave over streamable HTTP in these ways (toolgate's robustness tests).
+    pub quirks: Vec<http::HttpQuirk>,
 }
 
 /// Why [`serve`] returned; the binary turns it into an exit code.

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use toolgate_example_server::http::{HttpMode, serve_http};
+use toolgate_example_server::http::{HttpMode, HttpQuirk, serve_http};
 use toolgate_example_server::{ServerConfig, TOOL_NAMES, serve};
 
 /// Example MCP server (online-shop support tools) for toolgate's tests, benchmarks and demo.
@@ -48,6 +48,27 @@ struct Cli {
     /// With --http: the 2024-11-05 HTTP+SSE transport (GET /sse, POST /message).
     #[arg(long, requires = "http")]
     legacy_sse: bool,
+    /// With --http (streamable): misbehave this way; repeatable.
+    #[arg(long, value_enum, requires = "http", value_name = "QUIRK")]
+    quirk: Vec<Quirk>,
+}
+
+/// The command-line names of [`HttpQuirk`]s.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Quirk {
+    /// Prime and close every tools/call response stream; never replay its answer.
+    PollWithoutReplay,
+    /// Server requests only on the GET stream (dropped without one); GET opens slowly.
+    RequestsOnGetOnly,
+}
+
+impl From<Quirk> for HttpQuirk {
+    fn from(quirk: Quirk) -> HttpQuirk {
+        match quirk {
+            Quirk::PollWithoutReplay => HttpQuirk::PollWithoutReplay,
+            Quirk::RequestsOnGetOnly => HttpQuirk::RequestsOnGetOnly,
+        }
+    }
 }
 
 fn main() {
@@ -72,6 +93,7 @@ fn main() {
         exit_after: cli.exit_after,
         crash_on: cli.crash_on,
         log_path: std::env::var_os("TOOLGATE_TESTKIT_LOG").map(PathBuf::from),
+        quirks: cli.quirk.iter().copied().map(HttpQuirk::from).collect(),
     };
     // One thread is enough (calls interleave on their sleeps) and keeps latency low for
     // benchmarks: no cross-thread wake-ups on the hot path.

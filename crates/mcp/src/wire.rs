@@ -24,6 +24,8 @@ pub const INVALID_PARAMS: i64 = -32602;
 pub const INTERNAL_ERROR: i64 = -32603;
 /// A routing header does not match the body (MCP 2026-07-28).
 pub const HEADER_MISMATCH: i64 = -32020;
+/// The request needs a client capability it did not declare (2026-07-28).
+pub const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
 /// The requested revision is not spoken here; `data.supported` lists what is (2026-07-28).
 pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 

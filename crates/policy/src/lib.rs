@@ -14,6 +14,7 @@ pub mod compile;
 pub mod conditions;
 pub mod decide;
 pub mod diagnostics;
+pub mod diff;
 pub mod fmt;
 pub mod fspath;
 pub mod glob;

@@ -77,11 +77,19 @@ pub struct HttpUpstreamOptions {
     /// The connection carries 2026-07-28 stateless requests: no session id, no GET stream,
     /// no DELETE, no stream resumption; method and name mirrored into headers.
     pub stateless: bool,
+    /// Bounds every wait of a response stream's resumption (`Last-Event-ID`): the `retry`
+    /// delay the server asks for, the reconnection, and the silence of the resumed stream.
+    /// A server that resumes a stream with nothing to replay would otherwise hold the
+    /// request forever.
+    pub resume_timeout: Duration,
 }
+
+/// [`HttpUpstreamOptions::resume_timeout`] unless the operator says otherwise.
+pub const DEFAULT_RESUME_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl HttpUpstreamOptions {
     /// Options with the defaults: no extra headers, the 4 MiB cap, [`HttpProtocol::Auto`],
-    /// a 10 s connect timeout, stateful.
+    /// a 10 s connect timeout, stateful, a 30 s resume timeout.
     pub fn new(url: Url) -> HttpUpstreamOptions {
         HttpUpstreamOptions {
             url,
@@ -90,6 +98,7 @@ impl HttpUpstreamOptions {
             protocol: HttpProtocol::Auto,
             connect_timeout: Duration::from_secs(10),
             stateless: false,
+            resume_timeout: DEFAULT_RESUME_TIMEOUT,
         }
     }
 }
@@ -170,6 +179,7 @@ async fn drive(
         opts.headers,
         opts.max_message_bytes,
         opts.connect_timeout,
+        opts.resume_timeout,
         opts.stateless,
         from_server,
         events_tx,

@@ -83,6 +83,10 @@ pub struct FromServer {
     /// request whose POST response stream carried it). Inbound HTTP uses it to put a
     /// server→client request on the right response stream.
     pub related: Option<Id>,
+    /// The HTTP error status the server sent this message with, when it came as the body
+    /// of an HTTP error answer (a 2026-07-28 server's 404 with -32601, say): an HTTP front
+    /// answers a stateless agent with the same status.
+    pub status: Option<u16>,
 }
 
 impl FromServer {
@@ -90,6 +94,7 @@ impl FromServer {
         FromServer {
             frame,
             related: None,
+            status: None,
         }
     }
 }
@@ -124,7 +129,8 @@ pub enum UpstreamSpec {
     Shared(shared_child::SharedChild),
     /// A remote server over streamable HTTP (or legacy HTTP+SSE); one upstream session each.
     Http {
-        options: http::HttpUpstreamOptions,
+        /// Boxed: the options are the biggest variant by far, and a spec is built once.
+        options: Box<http::HttpUpstreamOptions>,
         client: reqwest::Client,
     },
 }
@@ -142,7 +148,7 @@ impl UpstreamSpec {
             } => child::spawn(command, *max_message_bytes).map(|c| (c.conn, c.pid)),
             UpstreamSpec::Shared(shared) => shared.lane().await.map(|conn| (conn, None)),
             UpstreamSpec::Http { options, client } => {
-                http::connect(options.clone(), client.clone(), unsolicited)
+                http::connect((**options).clone(), client.clone(), unsolicited)
                     .await
                     .map(|conn| (conn, None))
                     .map_err(|e| toolgate_pipeline::GatewayError::Upstream(e.to_string()))
@@ -171,7 +177,7 @@ impl UpstreamSpec {
             UpstreamSpec::Http { options, client } => {
                 let options = http::HttpUpstreamOptions {
                     stateless: true,
-                    ..options.clone()
+                    ..(**options).clone()
                 };
                 http::connect(options, client.clone(), Unsolicited::AtOnce)
                     .await

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod mcp_client;
 pub mod pin;
 pub mod policy_decide;
+pub mod policy_diff;
 pub mod policy_file;
 pub mod policy_fmt;
 pub mod policy_test;

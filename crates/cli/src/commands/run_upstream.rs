@@ -38,6 +38,11 @@ pub struct UpstreamArgs {
     /// Seconds to wait for a connection to `--upstream`.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub upstream_connect_timeout: u64,
+    /// When `--upstream` cuts a response stream and toolgate resumes it (`Last-Event-ID`),
+    /// the longest toolgate waits: for the `retry` delay the server asks, the reconnection,
+    /// and between messages on the resumed stream. Past it the request gets an error.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub upstream_resume_timeout: u64,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -82,6 +87,7 @@ impl UpstreamArgs {
         }
         options.max_message_bytes = max_message_bytes;
         options.connect_timeout = Duration::from_secs(self.upstream_connect_timeout.max(1));
+        options.resume_timeout = Duration::from_secs(self.upstream_resume_timeout);
         options.protocol = match self.upstream_protocol {
             ProtocolArg::Auto => HttpProtocol::Auto,
             ProtocolArg::Streamable => HttpProtocol::Streamable,
@@ -90,7 +96,10 @@ impl UpstreamArgs {
         let client = client_builder(options.connect_timeout)
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
-        Ok(UpstreamSpec::Http { options, client })
+        Ok(UpstreamSpec::Http {
+            options: Box::new(options),
+            client,
+        })
     }
 
     /// Names the server in audit records.

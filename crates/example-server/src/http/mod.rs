@@ -75,6 +75,32 @@ impl HttpMode {
     }
 }
 
+/// Ways the streamable-HTTP server misbehaves on purpose, each modelled on what a real
+/// server does, so toolgate's handling of it can be tested from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpQuirk {
+    /// SEP-1699 polling with nothing to replay: a POST carrying a `tools/call` is answered
+    /// with an event stream that is primed (an event with an id, `retry: 100` and empty
+    /// data) and closed at once; the call's answer is never sent anywhere, and a `GET` with
+    /// that `Last-Event-ID` opens a stream that stays silent (the conformance suite's
+    /// reference server when its event store has nothing for the id).
+    PollWithoutReplay,
+    /// Server→client requests (elicitation, sampling, roots) go only on the standalone
+    /// `GET` stream and are dropped when none is open, as the TypeScript SDK does with
+    /// requests not tied to a call; and a `GET` takes [`SLOW_GET`] before its stream exists
+    /// (and its headers go out), like a server behind a slow hop.
+    RequestsOnGetOnly,
+}
+
+/// How long a `GET` takes to open its stream under [`HttpQuirk::RequestsOnGetOnly`].
+pub const SLOW_GET: Duration = Duration::from_millis(300);
+
+impl App {
+    fn quirk(&self, quirk: HttpQuirk) -> bool {
+        self.config.quirks.contains(&quirk)
+    }
+}
+
 /// Serves MCP over HTTP on `listener` until `exit_after` or `crash_on` stops it (it never
 /// stops otherwise). On `exit_after` it stops accepting, lets responses in flight finish
 /// (for up to [`EXIT_GRACE`]) and returns; on `crash_on` it returns at once.

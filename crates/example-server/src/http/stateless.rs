@@ -153,7 +153,24 @@ async fn on_post(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -
             json!({"jsonrpc": "2.0", "id": id, "result": discover_result()}).to_string(),
         );
     }
+    if method == "subscriptions/listen" && sse_ok {
+        return listen(&app, &id);
+    }
     run(&app, message, &method, json_ok, sse_ok).await
+}
+
+/// `subscriptions/listen`: a stream that opens with its acknowledgment and then stays open
+/// until the client closes it; nothing here changes, so nothing more is sent. The
+/// acknowledged filter is empty: this server honours no subscription.
+fn listen(app: &Arc<App>, id: &Value) -> Response {
+    let ack = json!({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
+        "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": id}, "notifications": {}}});
+    let mut writer = EventWriter::with_ids("l1".to_owned());
+    let first = vec![writer.message(ack.to_string().as_bytes())];
+    // The sender rides along as the body's guard, so the stream stays open.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+    let body = sse::until_stopped(first, rx, Some(app.stop.subscribe()), Step::Send, tx);
+    sse::response(body)
 }
 
 /// The envelope, header and version checks, in the Python SDK's order.

@@ -32,7 +32,8 @@ use tokio::task::AbortHandle;
 use super::posted::{join, read_body};
 use super::sse::{self, EventWriter, Step};
 use super::{
-    App, Refused, SessionMap, accepts, check_origin, header_str, json_response, random_id, refuse,
+    App, HttpQuirk, Refused, SLOW_GET, SessionMap, accepts, check_origin, header_str,
+    json_response, random_id, refuse,
 };
 use crate::outbound::{Out, Outbound, Route};
 use crate::rpc::{INVALID_REQUEST, id_key};
@@ -77,6 +78,8 @@ struct Streams {
 
 struct Session {
     server: Arc<Server>,
+    /// [`HttpQuirk::RequestsOnGetOnly`].
+    requests_on_get_only: bool,
     streams: Mutex<Streams>,
     next_stream: AtomicU64,
     /// The router and the stop watcher, ended with the session.
@@ -88,6 +91,7 @@ impl Session {
         let (server, mut out) = app.new_server();
         let session = Arc::new(Session {
             server,
+            requests_on_get_only: app.quirk(HttpQuirk::RequestsOnGetOnly),
             streams: Mutex::default(),
             next_stream: AtomicU64::new(1),
             tasks: Mutex::default(),
@@ -131,6 +135,17 @@ impl Session {
                 request,
                 session_level,
             } => {
+                if self.requests_on_get_only && is_request(&message.bytes) {
+                    // Only the standalone stream, or nowhere.
+                    let Some((_, tx)) = &streams.standalone else {
+                        tracing::debug!("server request dropped: no standalone stream is open");
+                        return;
+                    };
+                    if tx.send(Bytes::from(message.bytes)).is_err() {
+                        streams.standalone = None;
+                    }
+                    return;
+                }
                 let prefer_standalone = session_level && streams.standalone.is_some();
                 match streams.posts.get(&request) {
                     Some((_, tx)) if !prefer_standalone => {
@@ -266,10 +281,22 @@ async fn on_post(
             Err(refused) => return refused.into_response(),
         }
     };
-    if body.requests.is_empty() {
+    let polls = state.app.quirk(HttpQuirk::PollWithoutReplay)
+        && body
+            .messages
+            .iter()
+            .any(|m| m.get("method").and_then(Value::as_str) == Some("tools/call"));
+    if body.requests.is_empty() || polls {
         for message in body.messages {
             forget_if_cancelled(&session, &message);
             session.server.handle_message(message);
+        }
+        if polls {
+            // Primed and closed at once: the answer has no open POST to go to and is
+            // dropped, so a resumption finds nothing to replay.
+            let number = session.stream_number();
+            let primed = format!("id: p{number}-0\nretry: 100\ndata: \n\n");
+            return sse::response(Body::from(primed));
         }
         return StatusCode::ACCEPTED.into_response();
     }
@@ -318,6 +345,12 @@ async fn on_post(
         response.headers_mut().insert(SESSION_HEADER, value);
     }
     response
+}
+
+/// Whether a message the server sends is a request (it has both `method` and `id`).
+fn is_request(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(bytes)
+        .is_ok_and(|m| m.get("method").is_some() && m.get("id").is_some_and(|id| !id.is_null()))
 }
 
 /// A `notifications/cancelled` ends the wait of the POST carrying that request: per the
@@ -436,15 +469,32 @@ async fn on_get(State(state): State<Arc<Streamable>>, headers: HeaderMap) -> Res
         Ok(session) => session,
         Err(refused) => return refused.into_response(),
     };
+    let resuming = header_str(&headers, "last-event-id").is_some_and(|id| id.starts_with('p'));
+    if resuming && state.app.quirk(HttpQuirk::PollWithoutReplay) {
+        // Taken as a resumption, with nothing to replay: a stream that never says a thing
+        // (the sender rides along as the body's guard, so it stays open).
+        let (tx, rx) = mpsc::unbounded_channel::<Bytes>();
+        let body = sse::until_stopped(
+            Vec::new(),
+            rx,
+            Some(state.app.stop.subscribe()),
+            Step::Send,
+            tx,
+        );
+        return sse::response(body);
+    }
     // Nothing is kept for replay; a response stream cut short cannot be resumed, and saying
     // so beats handing the client a stream where its answer will never come.
-    if header_str(&headers, "last-event-id").is_some_and(|id| id.starts_with('p')) {
+    if resuming {
         return refuse(
             StatusCode::BAD_REQUEST,
             &Value::Null,
             INVALID_REQUEST,
             "Bad Request: this server does not replay response streams (Last-Event-ID)",
         );
+    }
+    if session.requests_on_get_only {
+        tokio::time::sleep(SLOW_GET).await;
     }
     let number = session.stream_number();
     let (tx, rx) = mpsc::unbounded_channel();

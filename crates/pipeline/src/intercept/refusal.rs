@@ -51,6 +51,15 @@ pub enum Refused {
         supported: Vec<&'static str>,
         requested: Option<String>,
     },
+    /// 2026-07-28: a request without the `_meta` fields that revision requires on every
+    /// request (they name the `_meta` key missing).
+    MissingMeta(&'static str),
+    /// A protocol version toolgate does not speak (in `MCP-Protocol-Version` or `_meta`);
+    /// the revisions it speaks, and the one asked for.
+    UnsupportedVersion {
+        supported: Vec<&'static str>,
+        requested: String,
+    },
 }
 
 impl Refused {
@@ -65,15 +74,18 @@ impl Refused {
             | Refused::BadMethodName
             | Refused::DuplicateId(_)
             | Refused::DisguisedMethod(_) => INVALID_REQUEST,
-            Refused::NotAToolCall | Refused::InexactNumber(_) | Refused::UnknownTool(_) => {
-                INVALID_PARAMS
-            }
+            Refused::NotAToolCall
+            | Refused::InexactNumber(_)
+            | Refused::UnknownTool(_)
+            | Refused::MissingMeta(_) => INVALID_PARAMS,
             Refused::ServerOversize
             | Refused::ServerMalformed(_)
             | Refused::ListUncheckable(_)
             | Refused::CallFailed(_) => INTERNAL_ERROR,
             Refused::HeaderMismatch(_) => HEADER_MISMATCH,
-            Refused::NeedsSession { .. } => UNSUPPORTED_PROTOCOL_VERSION,
+            Refused::NeedsSession { .. } | Refused::UnsupportedVersion { .. } => {
+                UNSUPPORTED_PROTOCOL_VERSION
+            }
         }
     }
 
@@ -107,6 +119,12 @@ impl Refused {
             }
             Refused::CallFailed(why) | Refused::HeaderMismatch(why) => why.clone(),
             Refused::NeedsSession { .. } => "this gateway's server needs a session: send `initialize` with one of the supported versions".into(),
+            Refused::MissingMeta(key) => format!(
+                "params._meta must carry \"{key}\": every 2026-07-28 request names its protocol version and client capabilities"
+            ),
+            Refused::UnsupportedVersion { requested, .. } => {
+                format!("Unsupported protocol version {requested:?}: use one of the supported versions")
+            }
         }
     }
 
@@ -128,7 +146,9 @@ impl Refused {
             | Refused::ListUncheckable(_)
             | Refused::CallFailed(_)
             | Refused::HeaderMismatch(_)
-            | Refused::NeedsSession { .. } => None,
+            | Refused::NeedsSession { .. }
+            | Refused::MissingMeta(_)
+            | Refused::UnsupportedVersion { .. } => None,
         }
     }
 
@@ -141,6 +161,15 @@ impl Refused {
             // request for a JavaScript client.
             Refused::NonIntegerId(_) => error_response(None, self.code(), &self.message(), None),
             Refused::NeedsSession {
+                supported,
+                requested,
+            } => error_response(
+                id,
+                self.code(),
+                &self.message(),
+                Some(&json!({"supported": supported, "requested": requested})),
+            ),
+            Refused::UnsupportedVersion {
                 supported,
                 requested,
             } => error_response(

@@ -4,7 +4,11 @@
 //!
 //! The headers exist so that infrastructure can route without reading bodies — which is
 //! exactly how a gateway gets fooled: a request whose `Mcp-Name` says `read_file` while its
-//! body calls `delete_file`. Any disagreement is refused (-32020) before the policy runs.
+//! body calls `delete_file`. Any disagreement is refused (-32020) before the policy runs,
+//! after the `_meta` fields every request must carry (-32602) and before the version
+//! (-32022 with the versions toolgate speaks), in the order the revision's SDKs check them.
+//! Those refusals are 400; an error the server itself answered with an HTTP error status
+//! (404 and -32601 for an unknown method, say) goes back with that status.
 //! The request is then policed exactly like one in a session, in a pipeline of its own whose
 //! session-scoped counters belong to the caller (`stateless:<identity>`).
 
@@ -21,10 +25,12 @@ use toolgate_mcp::{Id, ProtocolVersion};
 use super::guard::{json_response, refuse};
 use super::session::{Envelope, envelope, frame_of};
 use super::{HttpFront, Owner};
+use futures::StreamExt;
 use toolgate_pipeline::intercept::refusal::Refused;
-use toolgate_pipeline::intercept::{Outlets, SessionInfo};
+use toolgate_pipeline::intercept::{Interceptor, Outlets, SessionInfo};
 
 const VERSION_META: &str = "io.modelcontextprotocol/protocolVersion";
+const CAPABILITIES_META: &str = "io.modelcontextprotocol/clientCapabilities";
 
 /// What routing needs from a request body, read shallowly (the pipeline parses it strictly).
 #[derive(Debug, Default)]
@@ -60,12 +66,28 @@ impl Head {
         self.params.as_ref()
     }
 
+    fn meta(&self, key: &str) -> Option<&Value> {
+        self.params.as_ref()?.get("_meta")?.get(key)
+    }
+
     fn meta_version(&self) -> Option<&str> {
-        self.params
-            .as_ref()?
-            .get("_meta")?
-            .get(VERSION_META)?
-            .as_str()
+        self.meta(VERSION_META)?.as_str()
+    }
+
+    /// Whether the body names a protocol version in `_meta` (any, known or not).
+    pub fn names_a_version(&self) -> bool {
+        self.meta(VERSION_META).is_some()
+    }
+
+    /// The first `_meta` field a 2026-07-28 request must carry and this one lacks.
+    fn missing_meta(&self) -> Option<&'static str> {
+        if self.meta_version().is_none() {
+            return Some(VERSION_META);
+        }
+        if !self.meta(CAPABILITIES_META).is_some_and(Value::is_object) {
+            return Some(CAPABILITIES_META);
+        }
+        None
     }
 
     /// The body value `Mcp-Name` must mirror, for the methods that name something.
@@ -137,6 +159,23 @@ fn decode_header_value(value: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// The revisions toolgate speaks in front of its upstream: all it knows, the stateless
+/// ones only when the upstream can take stateless requests.
+pub fn supported_versions(front: &HttpFront) -> Vec<&'static str> {
+    let stateless = front.upstream.stateless();
+    ProtocolVersion::ALL
+        .iter()
+        .filter(|v| stateless || **v < ProtocolVersion::V2026_07_28)
+        .map(|v| v.as_str())
+        .collect()
+}
+
+/// A request refused before it reaches a pipeline: 400, as the revision asks for a
+/// missing `_meta` field, a header mismatch and an unsupported version alike.
+fn refused(refusal: &Refused, id: Option<&Id>) -> Response {
+    json_response(StatusCode::BAD_REQUEST, refusal.to_response(id))
+}
+
 pub async fn handle(
     front: &Arc<HttpFront>,
     owner: Owner,
@@ -144,27 +183,33 @@ pub async fn handle(
     head: Head,
     body: Bytes,
 ) -> Response {
+    if head.id.is_some()
+        && let Some(key) = head.missing_meta()
+    {
+        tracing::warn!(identity = %owner.identity, key, "refused a stateless request without its _meta fields");
+        return refused(&Refused::MissingMeta(key), head.id.as_ref());
+    }
     if let Err(message) = check_headers(headers, &head) {
         tracing::warn!(identity = %owner.identity, %message, "refused a stateless request");
-        return json_response(
-            StatusCode::BAD_REQUEST,
-            Refused::HeaderMismatch(message).to_response(head.id.as_ref()),
-        );
+        return refused(&Refused::HeaderMismatch(message), head.id.as_ref());
+    }
+    let modern = head
+        .meta_version()
+        .and_then(ProtocolVersion::parse)
+        .is_some_and(|v| v >= ProtocolVersion::V2026_07_28);
+    if !modern {
+        let refusal = Refused::UnsupportedVersion {
+            supported: supported_versions(front),
+            requested: head.meta_version().unwrap_or_default().to_owned(),
+        };
+        return refused(&refusal, head.id.as_ref());
     }
     if !front.upstream.stateless() {
-        let supported: Vec<&str> = ProtocolVersion::ALL
-            .iter()
-            .filter(|v| **v < ProtocolVersion::V2026_07_28)
-            .map(|v| v.as_str())
-            .collect();
-        let refused = Refused::NeedsSession {
-            supported,
+        let refusal = Refused::NeedsSession {
+            supported: supported_versions(front),
             requested: head.meta_version().map(str::to_owned),
         };
-        return json_response(
-            StatusCode::BAD_REQUEST,
-            refused.to_response(head.id.as_ref()),
-        );
+        return refused(&refusal, head.id.as_ref());
     }
     let info = SessionInfo {
         identity: owner.identity.to_string(),
@@ -211,26 +256,57 @@ pub async fn handle(
     });
     let mut pending = routed.awaited;
     let mut answers = routed.to_client;
+    // The status of the server's own HTTP error answer, passed on with its body.
+    let mut status = StatusCode::OK;
     let forwarded = interceptor.forward(routed.onward).await;
-    fn take(out: Bytes, pending: &mut Vec<Id>, answers: &mut Vec<Bytes>) {
+    fn take(out: Bytes, pending: &mut Vec<Id>, answers: &mut Vec<Bytes>) -> bool {
+        let mut answered = false;
         if let Envelope::Answer(done) = envelope(&out) {
+            answered = pending.iter().any(|id| done.contains(id));
             pending.retain(|id| !done.contains(id));
         }
         answers.push(out);
+        answered
     }
+    let sse_ok = super::guard::accepts(headers).1;
     if forwarded {
         loop {
             if pending.is_empty() {
                 break;
             }
+            // Something came before the answer (progress, a subscription's notifications):
+            // the agent is told as it happens, on a stream, not once the answer is in (the
+            // answer to `subscriptions/listen` never comes).
+            if sse_ok
+                && answers
+                    .iter()
+                    .any(|a| !matches!(envelope(a), Envelope::Answer(_)))
+            {
+                let live = Live {
+                    conn,
+                    interceptor: Some(interceptor),
+                    from_pipeline,
+                    pending,
+                };
+                return streamed(answers, live);
+            }
             tokio::select! {
                 message = conn.from_server.recv() => {
                     let Some(message) = message else { break };
+                    let upstream_status = message
+                        .status
+                        .and_then(|s| StatusCode::from_u16(s).ok());
                     for out in interceptor.from_server(message.frame).await {
-                        take(out, &mut pending, &mut answers);
+                        if take(out, &mut pending, &mut answers)
+                            && let Some(s) = upstream_status
+                        {
+                            status = s;
+                        }
                     }
                 }
-                Some(out) = from_pipeline.recv() => take(out, &mut pending, &mut answers),
+                Some(out) = from_pipeline.recv() => {
+                    take(out, &mut pending, &mut answers);
+                }
             }
         }
     }
@@ -242,14 +318,78 @@ pub async fn handle(
     );
     match answers.len() {
         0 => StatusCode::ACCEPTED.into_response(),
-        1 => json_response(
-            StatusCode::OK,
-            answers.into_iter().next().unwrap_or_default(),
-        ),
+        1 => json_response(status, answers.into_iter().next().unwrap_or_default()),
         _ => super::sse::response(
             futures::stream::iter(answers.into_iter().map(super::sse::message_event)),
             None,
         ),
+    }
+}
+
+/// The answer to a stateless request as an event stream: what came so far, then each
+/// message as it comes, until every answer went out or the server can send no more.
+fn streamed(first: Vec<Bytes>, live: Live) -> Response {
+    let first = futures::stream::iter(first.into_iter().map(super::sse::message_event));
+    let rest = futures::stream::unfold(live, |mut live| async move {
+        live.next().await.map(|events| (events, live))
+    });
+    super::sse::response(first.chain(rest), None)
+}
+
+/// A stateless request whose answer is still to come, on its stream.
+struct Live {
+    conn: toolgate_upstream::UpstreamConn,
+    /// `None` once the request is over (answered, or the server gone).
+    interceptor: Option<Arc<Interceptor>>,
+    from_pipeline: tokio::sync::mpsc::Receiver<Bytes>,
+    pending: Vec<Id>,
+}
+
+impl Live {
+    /// The next events for the agent; `None` once nothing more can come.
+    async fn next(&mut self) -> Option<Bytes> {
+        loop {
+            let interceptor = self.interceptor.clone()?;
+            if self.pending.is_empty() {
+                self.interceptor = None;
+                interceptor.close("the request was answered").await;
+                return None;
+            }
+            let outs = tokio::select! {
+                message = self.conn.from_server.recv() => match message {
+                    Some(message) => interceptor.from_server(message.frame).await,
+                    None => {
+                        self.interceptor = None;
+                        interceptor
+                            .close("the MCP server closed the connection before answering")
+                            .await
+                    }
+                },
+                Some(out) = self.from_pipeline.recv() => vec![out],
+            };
+            let mut events = Vec::new();
+            for out in outs {
+                if let Envelope::Answer(done) = envelope(&out) {
+                    self.pending.retain(|id| !done.contains(id));
+                }
+                events.extend_from_slice(&super::sse::message_event(out));
+            }
+            if !events.is_empty() {
+                return Some(Bytes::from(events));
+            }
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Some(interceptor) = self.interceptor.take() {
+            // The agent closed the stream, which cancels the request (2026-07-28); the
+            // upstream request ends with `conn`, and the pipeline lets go of the call.
+            tokio::spawn(async move {
+                interceptor.close("the agent closed the stream").await;
+            });
+        }
     }
 }
 

@@ -39,9 +39,6 @@ pub async fn post(
             "Accept must include application/json or text/event-stream",
         );
     }
-    if let Some(r) = bad_version_header(&headers) {
-        return r;
-    }
     let owner = match front.caller(&headers).await {
         Ok(o) => o,
         Err(r) => return r,
@@ -51,6 +48,9 @@ pub async fn post(
         Err(r) => return r,
     };
     let head = stateless::Head::read(&body);
+    if let Some(r) = bad_version_header(&front, &headers, &head) {
+        return r;
+    }
     let (session, created) = match headers.get(SESSION_HEADER) {
         Some(sid) => match front.session_for(sid, &owner) {
             Ok(s) if s.legacy => return legacy_session_refused(),
@@ -63,7 +63,7 @@ pub async fn post(
                     Ok(s) => (s, true),
                     Err(r) => return r,
                 }
-            } else if stateless::is_modern(&headers, &head) {
+            } else if stateless::is_modern(&headers, &head) || head.names_a_version() {
                 return stateless::handle(&front, owner, &headers, head, body).await;
             } else {
                 return refuse(
@@ -268,18 +268,27 @@ fn legacy_session_refused() -> Response {
     )
 }
 
-/// An `MCP-Protocol-Version` header naming a revision we don't know is refused (400), as
-/// the transport spec asks; a missing one is fine (older clients).
-fn bad_version_header(headers: &HeaderMap) -> Option<Response> {
+/// An `MCP-Protocol-Version` header naming a revision we don't know is refused with 400,
+/// as the transport spec asks, and -32022 with the request's id and the revisions toolgate
+/// speaks, so the agent can retry with one (2026-07-28); a missing header is fine (older
+/// clients).
+fn bad_version_header(
+    front: &HttpFront,
+    headers: &HeaderMap,
+    head: &stateless::Head,
+) -> Option<Response> {
     let v = headers.get("mcp-protocol-version")?;
     match v.to_str().ok().and_then(ProtocolVersion::parse) {
         Some(_) => None,
-        None => Some(refuse(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "unsupported MCP-Protocol-Version {:?}",
-                String::from_utf8_lossy(v.as_bytes())
-            ),
-        )),
+        None => {
+            let refused = Refused::UnsupportedVersion {
+                supported: stateless::supported_versions(front),
+                requested: String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            Some(json_response(
+                StatusCode::BAD_REQUEST,
+                refused.to_response(head.id.as_ref()),
+            ))
+        }
     }
 }

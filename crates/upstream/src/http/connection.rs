@@ -32,6 +32,8 @@ const ACCEPT_BOTH: HeaderValue = HeaderValue::from_static("application/json, tex
 const ERROR_BODY_CHARS: usize = 200;
 /// How much of an error body we read at most to find those characters.
 const ERROR_BODY_BYTES: usize = 4096;
+/// How much of an error body we read at most for a JSON-RPC error to pass on.
+const ERROR_ANSWER_BYTES: usize = 64 * 1024;
 
 /// The message of the error answer for requests in flight when the session ended.
 pub(crate) const SESSION_EXPIRED: &str = "upstream session expired (404)";
@@ -66,6 +68,8 @@ pub(crate) struct Shared {
     pub headers: HeaderMap,
     pub max_message_bytes: usize,
     pub connect_timeout: Duration,
+    /// [`super::HttpUpstreamOptions::resume_timeout`].
+    pub resume_timeout: Duration,
     pub stateless: bool,
     pub from_server: mpsc::Sender<FromServer>,
     /// Cancelled when the connection ends; every task stops and answers what it owed.
@@ -83,6 +87,7 @@ impl Shared {
         headers: HeaderMap,
         max_message_bytes: usize,
         connect_timeout: Duration,
+        resume_timeout: Duration,
         stateless: bool,
         from_server: mpsc::Sender<FromServer>,
         events: mpsc::UnboundedSender<DriverEvent>,
@@ -94,6 +99,7 @@ impl Shared {
             headers,
             max_message_bytes,
             connect_timeout,
+            resume_timeout,
             stateless,
             from_server,
             cancel: CancellationToken::new(),
@@ -251,8 +257,18 @@ impl Shared {
 
     /// Sends a server message on.
     pub async fn emit(&self, frame: Frame, related: Option<Id>) {
+        self.emit_with_status(frame, related, None).await;
+    }
+
+    /// Sends a server message on that came as the body of an HTTP error answer.
+    pub async fn emit_with_status(&self, frame: Frame, related: Option<Id>, status: Option<u16>) {
+        let message = FromServer {
+            frame,
+            related,
+            status,
+        };
         // A closed receiver means the session is being torn down; nothing is waiting.
-        let _ = self.from_server.send(FromServer { frame, related }).await;
+        let _ = self.from_server.send(message).await;
     }
 
     /// Answers each request in `ids` with a JSON-RPC error saying `message`.
@@ -269,6 +285,7 @@ impl Shared {
             let message = FromServer {
                 frame: error_frame(id, message),
                 related: Some(id.clone()),
+                status: None,
             };
             if self.from_server.try_send(message).is_err() {
                 tracing::warn!(upstream = %self.shown_url, id = %id, "could not deliver the error answer for a request in flight");
@@ -291,11 +308,25 @@ impl Shared {
     /// "upstream URL answered STATUS: BODY" for a failed request.
     pub async fn status_error(&self, response: Response) -> String {
         let status = response.status();
-        let body = error_body(response, self.connect_timeout).await;
-        if body.is_empty() {
+        let body = self.error_body(response).await;
+        self.status_message(status, &body)
+    }
+
+    /// The body of a failed response, read only so far (and for only so long): enough for
+    /// a JSON-RPC error with its `data`.
+    pub async fn error_body(&self, response: Response) -> Bytes {
+        let cap = ERROR_ANSWER_BYTES.min(self.max_message_bytes);
+        read_capped(response, cap, self.connect_timeout).await
+    }
+
+    /// "upstream URL answered STATUS: BODY", the body shortened to one printable line.
+    pub fn status_message(&self, status: StatusCode, body: &[u8]) -> String {
+        let head = &body[..body.len().min(ERROR_BODY_BYTES)];
+        let text = sanitize(&String::from_utf8_lossy(head));
+        if text.is_empty() {
             format!("upstream {} answered {status}", self.shown_url)
         } else {
-            format!("upstream {} answered {status}: {body}", self.shown_url)
+            format!("upstream {} answered {status}: {text}", self.shown_url)
         }
     }
 
@@ -343,11 +374,11 @@ pub(crate) fn describe(err: &reqwest::Error) -> String {
     text
 }
 
-/// The body of an error answer, read only so far, as one short line of printable text.
-async fn error_body(mut response: Response, timeout: Duration) -> String {
-    let mut body = Vec::new();
+/// At most `cap` bytes of a body, for at most `timeout`.
+async fn read_capped(mut response: Response, cap: usize, timeout: Duration) -> Bytes {
+    let mut body = BytesMut::new();
     let read = async {
-        while body.len() < ERROR_BODY_BYTES {
+        while body.len() < cap {
             match response.chunk().await {
                 Ok(Some(chunk)) => body.extend_from_slice(&chunk),
                 _ => break,
@@ -355,8 +386,8 @@ async fn error_body(mut response: Response, timeout: Duration) -> String {
         }
     };
     let _ = tokio::time::timeout(timeout, read).await;
-    body.truncate(ERROR_BODY_BYTES);
-    sanitize(&String::from_utf8_lossy(&body))
+    body.truncate(cap);
+    body.freeze()
 }
 
 /// Control characters (ANSI escapes, newlines that would forge log lines) become spaces,

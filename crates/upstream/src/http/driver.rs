@@ -1,13 +1,20 @@
 //! The streamable-HTTP session driver: takes messages off `to_server`, starts one POST task
-//! per message, opens the GET stream once the session is initialized (and, for an HTTP
-//! agent, once it opened its own GET stream), and ends the session
-//! (DELETE, or a clear failure) when the agent leaves or the server is gone.
+//! per message, opens the GET stream (see below), and ends the session (DELETE, or a clear
+//! failure) when the agent leaves or the server is gone.
 //!
 //! An `initialize` and the `notifications/initialized` after it hold back what follows until
 //! they are through: the session id and protocol version they yield go on every later
 //! request, and a server must see `initialized` before other requests. Held-back messages
 //! wait in a backlog (bounded, so the agent feels backpressure) rather than in the channel,
 //! so that the agent going away is noticed even while a slow `initialize` is pending.
+//!
+//! The GET stream opens when the agent listens, or before the first message after
+//! `initialized` goes out, whichever comes first; that message (and what follows it) waits
+//! until the server answered the GET (at most the connect timeout). A server sends what it
+//! starts on its own (an elicitation not tied to the call, say) on that stream, and drops it
+//! when none is open: a call that overtook the GET lost the server's requests it caused
+//! (issue 18). A session with no message after `initialized` holds no GET, so an idle
+//! session stays at one upstream connection.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -47,17 +54,37 @@ struct Driver<'a> {
     protocol: HttpProtocol,
     tasks: JoinSet<()>,
     /// Set while a message holds back the ones after it.
-    gate: Option<oneshot::Receiver<InitOutcome>>,
+    gate: Option<Gate>,
     /// Messages waiting for the gate.
     backlog: VecDeque<Bytes>,
     /// The first initialize in Auto mode, kept to re-send over the legacy transport.
     held: Option<Bytes>,
     first: bool,
-    listening: bool,
+    /// `notifications/initialized` went out: what follows may make the server speak first.
+    initialized: bool,
+    /// The GET stream's task, once started.
+    get: Option<GetStream>,
     /// `Some` while the GET stream waits for the agent to listen (see [`Unsolicited`]).
     ///
     /// [`Unsolicited`]: crate::Unsolicited
     agent_listens: Option<watch::Receiver<bool>>,
+}
+
+/// What holds back the messages after it.
+enum Gate {
+    /// An `initialize` or `notifications/initialized` on its way.
+    Init(oneshot::Receiver<InitOutcome>),
+    /// The GET stream is opening; `ready` fires once the server answered it.
+    Get {
+        ready: oneshot::Receiver<()>,
+        deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    },
+}
+
+/// The switch that opens the GET stream, and its first answer (taken once).
+struct GetStream {
+    open: watch::Sender<bool>,
+    ready: Option<oneshot::Receiver<()>>,
 }
 
 /// Runs the session until the agent leaves, the server is gone, or the server turns out to
@@ -77,7 +104,8 @@ pub(super) async fn run(
         backlog: VecDeque::new(),
         held: None,
         first: true,
-        listening: false,
+        initialized: false,
+        get: None,
         agent_listens,
     };
     let stop = loop {
@@ -89,7 +117,9 @@ pub(super) async fn run(
         tokio::select! {
             Some(event) = events.recv() => match event {
                 DriverEvent::Fatal(message) => break Stop::Failed(message),
-                DriverEvent::Initialized => driver.listen(),
+                DriverEvent::Initialized => {
+                    driver.start_get();
+                }
             },
             outcome = wait(&mut driver.gate) => {
                 driver.gate = None;
@@ -111,10 +141,25 @@ pub(super) async fn run(
 }
 
 impl Driver<'_> {
-    /// Starts the POST task of one message.
+    /// Starts the POST task of one message, or first the GET stream (then the message
+    /// waits in the backlog until the server answered the GET).
     fn dispatch(&mut self, body: Bytes) {
         let shared = self.shared;
         let out = Outgoing::peek(&body);
+        if out.is_initialized_notification() {
+            self.initialized = true;
+        } else if self.initialized
+            && !out.is_initialize()
+            && !out.declares_stateless()
+            && let Some(ready) = self.open_get()
+        {
+            self.gate = Some(Gate::Get {
+                ready,
+                deadline: Box::pin(tokio::time::sleep(shared.connect_timeout)),
+            });
+            self.backlog.push_front(body);
+            return;
+        }
         let holds = !shared.stateless && (out.is_initialize() || out.is_initialized_notification());
         let may_fall_back = self.first
             && self.protocol == HttpProtocol::Auto
@@ -124,7 +169,7 @@ impl Driver<'_> {
         self.first = false;
         let gate = holds.then(|| {
             let (tx, rx) = oneshot::channel();
-            self.gate = Some(rx);
+            self.gate = Some(Gate::Init(rx));
             tx
         });
         if may_fall_back {
@@ -142,14 +187,37 @@ impl Driver<'_> {
         );
     }
 
-    /// Opens the GET stream, once, for a stateful session (when the agent listens, if that
-    /// was asked for).
-    fn listen(&mut self) {
-        if !self.listening && !self.shared.stateless {
-            self.listening = true;
-            self.tasks
-                .spawn(get::run(Arc::clone(self.shared), self.agent_listens.take()));
+    /// Starts the GET stream's task, once, for a stateful session: it opens the stream at
+    /// once when no agent listening was asked for, else when the agent listens or
+    /// [`Self::open_get`] says so.
+    fn start_get(&mut self) -> Option<&mut GetStream> {
+        if self.shared.stateless {
+            return None;
         }
+        if self.get.is_none() {
+            let (open, opened) = watch::channel(self.agent_listens.is_none());
+            let (ready_tx, ready) = oneshot::channel();
+            self.tasks.spawn(get::run(
+                Arc::clone(self.shared),
+                self.agent_listens.take(),
+                opened,
+                ready_tx,
+            ));
+            self.get = Some(GetStream {
+                open,
+                ready: Some(ready),
+            });
+        }
+        self.get.as_mut()
+    }
+
+    /// Opens the GET stream now; the first time, returns what fires once the server
+    /// answered it.
+    fn open_get(&mut self) -> Option<oneshot::Receiver<()>> {
+        let get = self.start_get()?;
+        get.open
+            .send_if_modified(|open| !std::mem::replace(open, true));
+        get.ready.take()
     }
 
     async fn finish(mut self, stop: Stop) -> Streamable {
@@ -192,10 +260,20 @@ impl Driver<'_> {
 }
 
 /// What the held-back message became; never resolves while nothing is held back.
-async fn wait(gate: &mut Option<oneshot::Receiver<InitOutcome>>) -> InitOutcome {
+async fn wait(gate: &mut Option<Gate>) -> InitOutcome {
     match gate {
         // A dropped sender: the POST task ended without a verdict, which is "go on".
-        Some(rx) => rx.await.unwrap_or(InitOutcome::Ready),
+        Some(Gate::Init(rx)) => rx.await.unwrap_or(InitOutcome::Ready),
+        Some(Gate::Get { ready, deadline }) => {
+            tokio::select! {
+                // Answered, failed or gone: either way, go on.
+                _ = ready => {}
+                () = deadline.as_mut() => {
+                    tracing::warn!("the upstream's GET stream did not open in time; sending on without it");
+                }
+            }
+            InitOutcome::Ready
+        }
         None => std::future::pending().await,
     }
 }

@@ -1,9 +1,10 @@
 //! The GET stream: where a stateful streamable-HTTP server sends what it starts on its own
 //! (notifications, requests such as elicitation or sampling outside any tool call).
 //!
-//! It is opened once the session is initialized — for an agent on streamable HTTP, once that
-//! agent opened its own GET stream: until then nobody would read what it carries, and an
-//! idle session would hold a second connection for nothing. Once open it is kept: on a
+//! It is opened once the session is initialized: at once for an agent on stdio or legacy
+//! SSE; for an agent on streamable HTTP when that agent opens its own GET stream or sends a
+//! message, whichever comes first (see [`super::session`]): an idle session holds no second
+//! connection, and nothing the server sends because of a message can be missed. Once open it is kept: on a
 //! disconnect it comes back after the server's `retry:` delay (or a backoff), with
 //! `Last-Event-ID` so the server can replay what we missed. A 405 means the server has no such stream, which is fine.
 //! Messages from it relate to no client request (`related: None`).
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use toolgate_mcp::Frame;
 
 use super::connection::{Body, SESSION_EXPIRED, Shared, backoff, body_kind, describe, is_outage};
@@ -22,16 +23,19 @@ use crate::sse::SseParser;
 const RECONNECT_BASE: Duration = Duration::from_millis(500);
 const MIN_DELAY: Duration = Duration::from_millis(100);
 
-/// Listens until the connection ends or the server says it has no GET stream; with
-/// `agent_listens`, only once it turns true (and never if the agent never listens).
-pub(super) async fn run(shared: Arc<Shared>, agent_listens: Option<watch::Receiver<bool>>) {
+/// Listens until the connection ends or the server says it has no GET stream, once
+/// `open` or `agent_listens` turns true (never if neither does). `ready` fires when the
+/// server answered the first GET (or it failed).
+pub(super) async fn run(
+    shared: Arc<Shared>,
+    agent_listens: Option<watch::Receiver<bool>>,
+    open: watch::Receiver<bool>,
+    ready: oneshot::Sender<()>,
+) {
     let wait_then_listen = async {
-        if let Some(mut agent_listens) = agent_listens
-            && agent_listens.wait_for(|open| *open).await.is_err()
-        {
-            return;
+        if opened(agent_listens, open).await {
+            listen(&shared, ready).await;
         }
-        listen(&shared).await;
     };
     tokio::select! {
         () = wait_then_listen => {}
@@ -39,12 +43,37 @@ pub(super) async fn run(shared: Arc<Shared>, agent_listens: Option<watch::Receiv
     }
 }
 
-async fn listen(shared: &Shared) {
+/// Waits until either switch turns on; false once neither can any more.
+async fn opened(
+    agent_listens: Option<watch::Receiver<bool>>,
+    mut open: watch::Receiver<bool>,
+) -> bool {
+    let by_driver = async { open.wait_for(|open| *open).await.is_ok() };
+    let Some(mut agent_listens) = agent_listens else {
+        return by_driver.await;
+    };
+    let by_agent = async { agent_listens.wait_for(|open| *open).await.is_ok() };
+    tokio::pin!(by_driver, by_agent);
+    tokio::select! {
+        // The agent's switch gone (its session ended) only leaves the driver's.
+        true = &mut by_agent => true,
+        opened = &mut by_driver => opened,
+    }
+}
+
+async fn listen(shared: &Shared, ready: oneshot::Sender<()>) {
+    let mut ready = Some(ready);
     let mut parser = SseParser::new(shared.max_message_bytes);
     let mut events = Vec::new();
     let mut failures: u32 = 0;
     loop {
-        match shared.get_stream(parser.last_event_id()).send().await {
+        let sent = shared.get_stream(parser.last_event_id()).send().await;
+        // The server has answered (or can't be reached): messages held back for the
+        // stream may go now.
+        if let Some(ready) = ready.take() {
+            let _ = ready.send(());
+        }
+        match sent {
             Err(err) => {
                 let message = shared.unreachable(&err);
                 tracing::warn!(error = %message, "GET stream could not connect; retrying");

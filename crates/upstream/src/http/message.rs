@@ -8,6 +8,7 @@
 //! building them, and a peek that fails only costs a header or a bookkeeping shortcut,
 //! never a changed message: the bytes sent are always the bytes received.
 
+use bytes::Bytes;
 use http::HeaderValue;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -192,6 +193,74 @@ pub(crate) fn answered_ids(frame: &Frame) -> Vec<Id> {
     }
 }
 
+/// The JSON-RPC error a server put in an HTTP error body, as the answer to one of the
+/// requests in `pending` (issue 18: a 2026-07-28 server answers an unknown method with 404
+/// and -32601, an unsupported version with 400 and -32022 listing the versions it speaks;
+/// the agent needs exactly that to negotiate). When the error names one of them, it is the
+/// body as it came; when it names no id (`null` or none) and one request waits, it is that
+/// request's answer, with its id put in and the error object kept byte for byte. `None`
+/// for anything else (HTML, another id, a result): the caller says what the status was.
+pub(crate) fn error_answer(body: &[u8], pending: &[Id]) -> Option<(Frame, Id)> {
+    #[derive(Deserialize)]
+    struct ErrorEnvelope<'a> {
+        jsonrpc: Option<String>,
+        id: Option<Value>,
+        #[serde(borrow)]
+        error: Option<&'a RawValue>,
+        method: Option<IgnoredAny>,
+        result: Option<IgnoredAny>,
+    }
+    // Read only to check the shape: a JSON-RPC error object has both.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct ErrorObject {
+        code: i64,
+        message: String,
+    }
+    let envelope = serde_json::from_slice::<ErrorEnvelope<'_>>(body).ok()?;
+    let error = envelope.error?;
+    if envelope.jsonrpc.as_deref() != Some("2.0")
+        || envelope.method.is_some()
+        || envelope.result.is_some()
+        || serde_json::from_str::<ErrorObject>(error.get()).is_err()
+    {
+        return None;
+    }
+    match envelope.id {
+        Some(Value::Null) | None => {
+            let [id] = pending else { return None };
+            let answer = format!(
+                r#"{{"jsonrpc":"2.0","id":{},"error":{}}}"#,
+                id.to_value(),
+                error.get()
+            );
+            Some((Frame::Message(Bytes::from(answer)), id.clone()))
+        }
+        Some(value) => {
+            let id = Id::from_value(&value).filter(|id| pending.contains(id))?;
+            Some((Frame::Message(Bytes::copy_from_slice(body)), id))
+        }
+    }
+}
+
+/// The `code` of a JSON-RPC error response.
+pub(crate) fn error_code(frame: &Frame) -> Option<i64> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: Code,
+    }
+    #[derive(Deserialize)]
+    struct Code {
+        code: i64,
+    }
+    let Frame::Message(bytes) = frame else {
+        return None;
+    };
+    serde_json::from_slice::<Envelope>(bytes)
+        .ok()
+        .map(|e| e.error.code)
+}
+
 /// `result.protocolVersion` of an `initialize` response answering `id`.
 pub(crate) fn negotiated_version(frame: &Frame, id: &Id) -> Option<String> {
     #[derive(Deserialize)]
@@ -252,7 +321,10 @@ mod tests {
     use bytes::Bytes;
     use toolgate_mcp::{Frame, Id};
 
-    use super::{Outgoing, answered_ids, base64, mirrored_header_value, negotiated_version};
+    use super::{
+        Outgoing, answered_ids, base64, error_answer, error_code, mirrored_header_value,
+        negotiated_version,
+    };
 
     #[test]
     fn peeks_requests_names_and_versions() {
@@ -312,6 +384,39 @@ mod tests {
             prefix: Bytes::from_static(br#"{"jsonrpc":"2.0","id":4,"result":{"x":"aaaa"#),
         };
         assert_eq!(answered_ids(&cut), [Id::from(4)]);
+    }
+
+    #[test]
+    fn an_error_body_answers_its_request_as_it_came() {
+        let body = br#"{"jsonrpc":"2.0","id":7,"error":{"code":-32022,"message":"no","data":{"supported":["2026-07-28"]}}}"#;
+        let (frame, id) = error_answer(body, &[Id::from(7)]).unwrap();
+        assert_eq!(id, Id::from(7));
+        assert_eq!(frame, Frame::Message(Bytes::from_static(body)));
+        assert_eq!(error_code(&frame), Some(-32022));
+        // Another request's error, or a result, is not this request's answer.
+        assert!(error_answer(body, &[Id::from(8)]).is_none());
+        let result = br#"{"jsonrpc":"2.0","id":7,"result":{}}"#;
+        assert!(error_answer(result, &[Id::from(7)]).is_none());
+        assert!(error_answer(b"<html>Not Found</html>", &[Id::from(7)]).is_none());
+        let no_code = br#"{"jsonrpc":"2.0","id":7,"error":{"message":"m"}}"#;
+        assert!(error_answer(no_code, &[Id::from(7)]).is_none());
+    }
+
+    #[test]
+    fn an_error_body_without_an_id_answers_the_one_request_waiting() {
+        let body = br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32020,"message":"Mcp-Name mismatch","data":[1]}}"#;
+        let (frame, id) = error_answer(body, &[Id::from("a")]).unwrap();
+        assert_eq!(id, Id::from("a"));
+        assert_eq!(
+            frame,
+            Frame::Message(Bytes::from_static(
+                br#"{"jsonrpc":"2.0","id":"a","error":{"code":-32020,"message":"Mcp-Name mismatch","data":[1]}}"#
+            ))
+        );
+        let absent = br#"{"jsonrpc":"2.0","error":{"code":-32600,"message":"m"}}"#;
+        assert!(error_answer(absent, &[Id::from(1)]).is_some());
+        // With two waiting, whose it is can't be told.
+        assert!(error_answer(absent, &[Id::from(1), Id::from(2)]).is_none());
     }
 
     #[test]

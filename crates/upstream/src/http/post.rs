@@ -18,8 +18,28 @@ use super::connection::{
     Body, DriverEvent, MCP_METHOD, MCP_NAME, SESSION_EXPIRED, SESSION_ID, Shared, backoff,
     body_kind, describe, is_outage, read_json,
 };
-use super::message::{Outgoing, answered_ids, mirrored_header_value, negotiated_version};
+use super::message::{
+    Outgoing, answered_ids, error_answer, error_code, mirrored_header_value, negotiated_version,
+};
 use crate::sse::{SseEvent, SseParser};
+use toolgate_mcp::wire::{
+    HEADER_MISMATCH, METHOD_NOT_FOUND, MISSING_REQUIRED_CLIENT_CAPABILITY,
+    UNSUPPORTED_PROTOCOL_VERSION,
+};
+
+/// Codes only a 2026-07-28 (or later) server sends: a body carrying one is a modern server
+/// refusing the request, never a 2024-11-05 server refusing the transport.
+fn is_modern_error(code: i64) -> bool {
+    matches!(
+        code,
+        HEADER_MISMATCH | MISSING_REQUIRED_CLIENT_CAPABILITY | UNSUPPORTED_PROTOCOL_VERSION
+    )
+}
+
+/// Whether `frame` answers request `id` by name (not just by being the one waiting).
+fn is_answer_to(frame: &Frame, id: Option<&Id>) -> bool {
+    id.is_some_and(|id| answered_ids(frame).contains(id))
+}
 
 /// Tries to resume a cut response stream before giving up on its answer.
 const MAX_RESUME_ATTEMPTS: u32 = 3;
@@ -123,27 +143,8 @@ impl Post {
         } else {
             shared.record_reachable();
         }
-        if status == StatusCode::NOT_FOUND && sent_session {
-            tracing::error!(upstream = %shared.shown_url, "upstream session expired (404)");
-            shared.fatal(SESSION_EXPIRED.to_owned());
-            return Err(SESSION_EXPIRED.to_owned().into());
-        }
-        if self.may_fall_back
-            && matches!(
-                status,
-                StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
-            )
-        {
-            let detail = shared.status_error(response).await;
-            if let Some(gate) = self.gate.take() {
-                let _ = gate.send(InitOutcome::Fallback(detail));
-            }
-            // The legacy transport re-sends this initialize and owes its answer now.
-            pending.clear();
-            return Ok(());
-        }
         if !status.is_success() {
-            return Err(shared.status_error(response).await.into());
+            return self.refused(response, pending, sent_session).await;
         }
         if self.out.is_initialize()
             && let Some(session) = response.headers().get(SESSION_ID)
@@ -201,6 +202,58 @@ impl Post {
         }
     }
 
+    /// An HTTP error status. A JSON-RPC error in the body that answers the request goes
+    /// to the agent as it is: the code, message and `data` are what the agent negotiates
+    /// with. Otherwise: a 404 on a session is its end, a 400, 404 or 405 to the first
+    /// `initialize` means a 2024-11-05 server (try the legacy transport), anything else is
+    /// an error answer saying what the server did.
+    async fn refused(
+        &mut self,
+        response: Response,
+        pending: &mut Vec<Id>,
+        sent_session: bool,
+    ) -> Result<(), Failure> {
+        let shared = Arc::clone(&self.shared);
+        let status = response.status();
+        let body = shared.error_body(response).await;
+        let answer = error_answer(&body, pending);
+        let code = answer.as_ref().and_then(|(frame, _)| error_code(frame));
+        // 404 ends a session (2025-11-25), except as the 2026-07-28 "no such method".
+        if status == StatusCode::NOT_FOUND && sent_session && code != Some(METHOD_NOT_FOUND) {
+            tracing::error!(upstream = %shared.shown_url, "upstream session expired (404)");
+            shared.fatal(SESSION_EXPIRED.to_owned());
+            return Err(SESSION_EXPIRED.to_owned().into());
+        }
+        // A server that read the initialize and answered it in JSON-RPC is a streamable one
+        // (a 2026-07-28 server refusing the handshake says which versions it speaks); the
+        // spec's fallback is for a body that is not such an answer.
+        let named = is_answer_to(&Frame::Message(body.clone()), self.out.related());
+        let answered_initialize = answer.is_some() && (named || code.is_some_and(is_modern_error));
+        if self.may_fall_back
+            && !answered_initialize
+            && matches!(
+                status,
+                StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+            )
+        {
+            let detail = shared.status_message(status, &body);
+            if let Some(gate) = self.gate.take() {
+                let _ = gate.send(InitOutcome::Fallback(detail));
+            }
+            // The legacy transport re-sends this initialize and owes its answer now.
+            pending.clear();
+            return Ok(());
+        }
+        match answer {
+            Some((frame, _)) => {
+                tracing::debug!(upstream = %shared.shown_url, status = status.as_u16(), ?code, "passing on the JSON-RPC error of an HTTP error answer");
+                self.deliver_with_status(frame, pending, Some(status)).await;
+                Ok(())
+            }
+            None => Err(shared.status_message(status, &body).into()),
+        }
+    }
+
     /// The POST with the 2026-07-28 mirror headers when the message is stateless.
     fn request(&self) -> RequestBuilder {
         let stateless = self.shared.stateless || self.out.declares_stateless();
@@ -228,6 +281,16 @@ impl Post {
 
     /// Passes one server message on and crosses off the requests it answers.
     async fn deliver(&mut self, frame: Frame, pending: &mut Vec<Id>) {
+        self.deliver_with_status(frame, pending, None).await;
+    }
+
+    /// [`Self::deliver`] for the body of an HTTP error answer with `status`.
+    async fn deliver_with_status(
+        &mut self,
+        frame: Frame,
+        pending: &mut Vec<Id>,
+        status: Option<StatusCode>,
+    ) {
         let answered = answered_ids(&frame);
         if self.out.is_initialize()
             && let Some(id) = self.out.related()
@@ -240,7 +303,13 @@ impl Post {
         if self.shared.stateless && !answered.is_empty() {
             self.shared.establish();
         }
-        self.shared.emit(frame, self.out.related().cloned()).await;
+        self.shared
+            .emit_with_status(
+                frame,
+                self.out.related().cloned(),
+                status.map(|s| s.as_u16()),
+            )
+            .await;
         let before = pending.len();
         pending.retain(|id| !answered.contains(id));
         if before > 0
@@ -266,6 +335,10 @@ impl Post {
     }
 
     /// Reads an event-stream answer until the stream ends, resuming it while requests wait.
+    ///
+    /// The first stream may take as long as the call does (`--call-timeout` bounds that);
+    /// a resumed one must not stay silent past the resume timeout: a server with nothing to
+    /// replay keeps it open without a word, and the request would wait forever.
     async fn stream(
         &mut self,
         mut response: Response,
@@ -275,9 +348,25 @@ impl Post {
         let mut parser = SseParser::new(shared.max_message_bytes);
         let mut events = Vec::new();
         let mut attempts = 0;
+        let mut resumed = false;
         loop {
             let broke = loop {
-                match response.chunk().await {
+                let chunk = if resumed {
+                    match tokio::time::timeout(shared.resume_timeout, response.chunk()).await {
+                        Ok(chunk) => chunk,
+                        Err(_) => {
+                            return Err(format!(
+                                "upstream {} resumed its response stream but sent nothing for {} s (--upstream-resume-timeout); giving up on the answer",
+                                shared.shown_url,
+                                shared.resume_timeout.as_secs()
+                            )
+                            .into());
+                        }
+                    }
+                } else {
+                    response.chunk().await
+                };
+                match chunk {
                     Ok(Some(chunk)) => {
                         let before = parser.last_event_id().map(str::to_owned);
                         parser.feed(&chunk, &mut events);
@@ -311,6 +400,7 @@ impl Post {
                 .into());
             };
             response = self.resume(&parser, &last, &mut attempts, &how).await?;
+            resumed = true;
             parser.restart();
         }
     }
@@ -340,6 +430,15 @@ impl Post {
             let delay = parser
                 .retry()
                 .unwrap_or_else(|| backoff(RESUME_BASE, *attempts));
+            if delay > shared.resume_timeout {
+                // `retry` must be respected, and a server may name any delay: waiting
+                // that long is not a bounded wait.
+                return Err(gave_up(format!(
+                    "it asked to wait {} ms before resuming (retry), longer than --upstream-resume-timeout",
+                    delay.as_millis()
+                ))
+                .into());
+            }
             *attempts += 1;
             tracing::warn!(
                 upstream = %shared.shown_url,
@@ -348,9 +447,16 @@ impl Post {
                 "response stream {how} before its answer; resuming with Last-Event-ID"
             );
             tokio::time::sleep(delay).await;
-            let response = match shared.get_stream(Some(last)).send().await {
-                Ok(response) => response,
-                Err(err) => {
+            let sent =
+                tokio::time::timeout(shared.resume_timeout, shared.get_stream(Some(last)).send())
+                    .await;
+            let response = match sent {
+                Ok(Ok(response)) => response,
+                Err(_) => {
+                    tracing::warn!(upstream = %shared.shown_url, "resuming a response stream: no response headers in time");
+                    continue;
+                }
+                Ok(Err(err)) => {
                     let message = shared.unreachable(&err);
                     if shared.record_unreachable(&message) {
                         return Err(message.into());

@@ -17,8 +17,8 @@ use super::test_server::{
 use super::tests::{basics, initialize};
 use crate::{Unsolicited, UpstreamConn, UpstreamEnd};
 
-/// An HTTP agent that never opens its own GET stream gets no upstream GET stream either (an
-/// idle session held a second connection for nothing); opening the switch opens it, once.
+/// An idle HTTP agent session (nothing after `initialized`, no GET of its own) holds no
+/// upstream GET stream (a second connection for nothing); opening the switch opens it, once.
 #[tokio::test]
 async fn a_deferred_get_stream_opens_when_the_agent_listens() {
     let server = serve(|r| async move {
@@ -29,8 +29,6 @@ async fn a_deferred_get_stream_opens_when_the_agent_listens() {
     .await;
     let mut conn = start_with(&server.url, |_| {}, Unsolicited::WhenAgentListens).await;
     initialize(&mut conn).await;
-    send(&conn, call(1, "echo")).await;
-    assert_eq!(next(&mut conn).await.related, Some(Id::from(1)));
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(
         server.of_method(Method::GET).is_empty(),
@@ -50,6 +48,46 @@ async fn a_deferred_get_stream_opens_when_the_agent_listens() {
     // The basics answer 405 (no GET stream): the transport takes that as final.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.of_method(Method::GET).len(), 1);
+    assert_eq!(close(conn).await, UpstreamEnd::Closed { exit_code: None });
+}
+
+/// A message after `initialized` opens the deferred GET stream first, and goes only once
+/// the server answered the GET: a server drops what it starts on its own while no stream
+/// is open, and the call would otherwise race the GET (issue 18).
+#[tokio::test]
+async fn a_message_after_initialized_waits_for_the_get_stream() {
+    let server = serve(|r| async move {
+        if r.method == Method::GET {
+            // A slow hop: the stream exists only once this answer goes out.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            return status(405);
+        }
+        basics(&r).unwrap_or_else(|| {
+            json(result(&r.rpc()["id"], json!({"content": [], "isError": false})).to_string())
+        })
+    })
+    .await;
+    let mut conn = start_with(&server.url, |_| {}, Unsolicited::WhenAgentListens).await;
+    initialize(&mut conn).await;
+    send(&conn, call(1, "echo")).await;
+    send(&conn, call(2, "echo")).await;
+    assert!(next(&mut conn).await.related.is_some());
+    assert!(next(&mut conn).await.related.is_some());
+    let order: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.rpc_method().unwrap_or_else(|| r.method.to_string()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "initialize",
+            "notifications/initialized",
+            "GET",
+            "tools/call",
+            "tools/call"
+        ]
+    );
     assert_eq!(close(conn).await, UpstreamEnd::Closed { exit_code: None });
 }
 
