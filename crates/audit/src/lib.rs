@@ -6,7 +6,9 @@
 //!   a dedicated thread redacts, chains, batches, syncs and rotates ([`writer`]).
 //! - [`verify`] proves a chain across rotated files and names the first bad line.
 //! - [`query`], [`tail`], [`Follower`] and [`summarize_files`] read it back for
-//!   `toolgate audit tail|query` and `toolgate status`.
+//!   `toolgate audit tail|query` and `toolgate status`; [`set`] does the same for every
+//!   chain of a directory (gateways that found the default log in use write their own
+//!   chain beside it, and readers take them all).
 //!
 //! Why a chain: an operator must be able to show that the log of what agents were allowed
 //! to do was not edited afterwards. Why off the hot path: a slow disk must not slow calls
@@ -22,6 +24,7 @@ pub mod query;
 pub mod record;
 pub mod redact;
 pub mod segment;
+pub mod set;
 pub mod status;
 pub mod time;
 pub mod verify;
@@ -40,6 +43,9 @@ pub use record::{
 };
 pub use redact::Redactor;
 pub use segment::{chain_files, rotated_path, rotated_segments};
+pub use set::{
+    log_set, merge_by_time, query_chains, set_chains, sibling_path, summarize_chains, tail_chains,
+};
 pub use status::{Summary, summarize, summarize_files};
 pub use toolgate_clock::{Clock, ManualClock, SystemClock};
 pub use verify::{Position, Problem, ProblemKind, Report, UnsignedTail, VerifyOptions, verify};

@@ -13,11 +13,16 @@
 //! 4. server **annotations** may raise the result (`destructiveHint`, `readOnlyHint:false`)
 //!    but never lower it — they are untrusted.
 //!
-//! Risk then follows the category ([`Category::risk`]); flags never lower it.
+//! Risk then follows the category ([`Category::risk`]); flags never lower it. One flag
+//! raises it: a Read tool (or one with no action word) whose result is a secret — `get-env` ("Returns all
+//! environment variables"), `get_secret`, `list_credentials` — is flagged Credentials
+//! (path `name` or `description`: the secret is in the output, not an input) and rated
+//! High, and the scaffold holds it for a person: reading a credential is the step before
+//! using it anywhere, and the audit log can't take it back.
 
 use serde_json::Value;
 
-use crate::model::{Category, Classification, FlagKind, RecommendedRule, RuleAction};
+use crate::model::{Category, Classification, Flag, FlagKind, RecommendedRule, Risk, RuleAction};
 use crate::schema::{self, flag};
 use crate::vocab::{self, Verb};
 use crate::words::{first_sentence, identifier_words, text_words};
@@ -57,8 +62,33 @@ pub fn classify(tool: &Value) -> Classification {
     }
     let hints = apply_annotations(&mut category, annotations, &mut flags);
     evidence.extend(hints);
+    let lead_words = text_words(first_sentence(description));
+    // Reads, and tools with no action word at all (`env`, `secrets`); not auth housekeeping
+    // (`refresh_access_token` hands out a token by design).
+    let reads = category == Category::Read
+        || (category == Category::Other && !name_words.iter().any(|w| vocab::verb(w).is_some()));
+    let secret = reads
+        .then(|| vocab::secret_object(&name_words, &lead_words))
+        .flatten();
+    if let Some((place, what)) = &secret {
+        evidence.push(format!(
+            "its result is a secret (\"{what}\" in the {place}): rated High"
+        ));
+        flags.insert(
+            0,
+            flag(
+                FlagKind::Credentials,
+                place,
+                format!("Discloses secrets or credentials ({place}: \"{what}\")"),
+            ),
+        );
+    }
 
-    let risk = category.risk();
+    let risk = if secret.is_some() {
+        category.risk().max(Risk::High)
+    } else {
+        category.risk()
+    };
     let recommended = recommend(category, &flags);
     let mut rationale = format!("{category} / {risk} risk: {}.", evidence.join("; "));
     let lead = first_sentence(description).trim();
@@ -220,7 +250,7 @@ fn money_upgrade(
     name_words: &[String],
     description: &str,
     schema: &Value,
-    flags: &[crate::model::Flag],
+    flags: &[Flag],
 ) -> Option<String> {
     if !matches!(
         category,
@@ -246,7 +276,7 @@ fn money_upgrade(
 fn apply_annotations(
     category: &mut Category,
     annotations: &Value,
-    flags: &mut Vec<crate::model::Flag>,
+    flags: &mut Vec<Flag>,
 ) -> Vec<String> {
     let hint = |k: &str| annotations.get(k).and_then(Value::as_bool);
     let mut notes = Vec::new();
@@ -284,10 +314,26 @@ fn apply_annotations(
     notes
 }
 
+/// Whether a Credentials flag was raised by the tool's name or description (its result is
+/// a secret) rather than by an input property.
+pub fn discloses_secrets(flags: &[Flag]) -> bool {
+    flags.iter().any(|f| {
+        f.kind == FlagKind::Credentials && matches!(f.path.as_str(), "name" | "description")
+    })
+}
+
 /// The scaffold's rule for a category: reads and auxiliaries allowed under a cap, writes
-/// under a tighter cap, everything irreversible or argument-dependent behind a person.
-pub fn recommend(category: Category, flags: &[crate::model::Flag]) -> RecommendedRule {
+/// under a tighter cap, everything irreversible or argument-dependent behind a person,
+/// and so is a read whose result is a secret.
+pub fn recommend(category: Category, flags: &[Flag]) -> RecommendedRule {
     let creds = flags.iter().any(|f| f.kind == FlagKind::Credentials);
+    if discloses_secrets(flags) && matches!(category, Category::Read | Category::Other) {
+        return RecommendedRule {
+            action: RuleAction::Approve,
+            per_minute: None,
+            reason: "Discloses secrets or credentials; a person approves each call".to_owned(),
+        };
+    }
     let (action, per_minute, reason) = match category {
         Category::Read => (
             RuleAction::Allow,

@@ -261,3 +261,68 @@ fn missing_fields_are_tolerated() {
     let c = classify(&json!({"name": 5, "inputSchema": "nonsense"}));
     assert_eq!(c.category, Category::Other);
 }
+
+/// Regression (issue 24): server-everything's `get-env` (definition as the server lists it)
+/// was Read/Low and allowed at 60/minute; it hands the server's environment — its API keys
+/// and tokens — to the agent.
+#[test]
+fn a_read_whose_result_is_a_secret_is_held() {
+    let get_env = json!({
+        "name": "get-env",
+        "title": "Print Environment Tool",
+        "description": "Returns all environment variables, helpful for debugging MCP server configuration",
+        "inputSchema": {"type": "object", "properties": {}},
+        "annotations": {"readOnlyHint": true, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false}
+    });
+    let c = classify(&get_env);
+    assert_eq!(
+        (c.category, c.risk),
+        (Category::Read, Risk::High),
+        "{}",
+        c.rationale
+    );
+    assert!(c.has_flag(FlagKind::Credentials), "{:?}", c.flags);
+    assert_eq!(
+        c.flags[0].text,
+        "Discloses secrets or credentials (name: \"env\")"
+    );
+    assert_eq!(c.recommended.action, RuleAction::Approve);
+    assert_eq!(c.recommended.per_minute, None);
+    // The same from the description alone, and for other secret stores.
+    let c = classify(&tool(
+        "dump_config",
+        "Returns all environment variables of the host",
+    ));
+    assert_eq!(
+        (c.risk, c.recommended.action),
+        (Risk::High, RuleAction::Approve)
+    );
+    for name in [
+        "get_secret",
+        "list_credentials",
+        "getApiKey",
+        "read_password",
+    ] {
+        let c = classify(&tool(name, ""));
+        assert_eq!(c.recommended.action, RuleAction::Approve, "{name}");
+    }
+    // Reading *about* keys, or a token balance, discloses nothing.
+    for (name, description) in [
+        (
+            "healthcheck",
+            "Check connectivity and validate all known API keys",
+        ),
+        (
+            "get_account_balance",
+            "Get token balances for a wallet address",
+        ),
+        (
+            "list_environments",
+            "List the deployment environments of a project",
+        ),
+    ] {
+        let c = classify(&tool(name, description));
+        assert_eq!(c.risk, Risk::Low, "{name}: {}", c.rationale);
+        assert!(!c.has_flag(FlagKind::Credentials), "{name}");
+    }
+}

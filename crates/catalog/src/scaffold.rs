@@ -4,6 +4,12 @@
 //! (`default: deny`, one entry per tool with its category, risk and flags in a comment),
 //! the PolicyLayer-style JSON equivalent, and a Markdown report with one table per
 //! category. The YAML and JSON outputs always load with `toolgate_policy::load`.
+//!
+//! The YAML is exactly what `toolgate policy fmt` prints for it, comments included (it is
+//! written, then put through the same formatter), so `policy fmt --check` passes on a fresh
+//! scaffold and formatting it loses none of its review notes. A tool that takes file-system
+//! paths gets a `path_under` check before its rule, with a placeholder directory that no
+//! path is under: until the operator fills it in, every call of the tool is refused.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -13,6 +19,12 @@ use serde_json::{Value, json};
 
 use crate::classify::classify;
 use crate::model::{Category, Classification, FlagKind, RuleAction};
+use crate::schema::{PathArgument, path_arguments};
+use crate::words::{identifier_words, text_words};
+
+/// The directory the `path_under` template names until the operator fills in theirs: an
+/// absolute path (so the policy loads) that no real path is under.
+pub const PATH_PLACEHOLDER: &str = "/REPLACE/WITH/ALLOWED/DIRECTORY";
 
 /// Output format of [`scaffold`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +57,7 @@ struct Entry<'a> {
     name: &'a str,
     description: &'a str,
     class: Classification,
+    paths: Vec<PathArgument>,
 }
 
 /// Why a listed tool was left out of the scaffold.
@@ -59,7 +72,7 @@ struct Skipped {
 pub fn scaffold(tools: &[Value], format: Format) -> String {
     let (entries, skipped) = collect(tools);
     match format {
-        Format::Yaml => yaml(&entries, &skipped),
+        Format::Yaml => canonical(yaml(&entries, &skipped)),
         Format::Json => policylayer_json(&entries),
         Format::Markdown => markdown(&entries, &skipped),
     }
@@ -94,13 +107,17 @@ fn collect(tools: &[Value]) -> (Vec<Entry<'_>>, Vec<Skipped>) {
             });
             continue;
         }
+        let description = tool
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut words = identifier_words(name);
+        words.extend(text_words(description));
         entries.push(Entry {
             name,
-            description: tool
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or(""),
+            description,
             class: classify(tool),
+            paths: path_arguments(tool.get("inputSchema").unwrap_or(&Value::Null), &words),
         });
     }
     (entries, skipped)
@@ -147,9 +164,13 @@ fn yaml(entries: &[Entry<'_>], skipped: &[Skipped]) -> String {
     );
     let _ = writeln!(
         out,
-        "# one, Execute/Destructive/Financial held for a person's approval; anything not"
+        "# one, Execute/Destructive/Financial and reads of secrets held for a person's approval;"
     );
-    let _ = writeln!(out, "# listed here is denied.");
+    let _ = writeln!(
+        out,
+        "# tools that take file paths checked with `path_under` (fill in the directories);"
+    );
+    let _ = writeln!(out, "# anything not listed here is denied.");
     let summary: Vec<String> = Category::ALL
         .iter()
         .filter(|c| count(**c) > 0)
@@ -207,6 +228,9 @@ fn yaml(entries: &[Entry<'_>], skipped: &[Skipped]) -> String {
         let _ = writeln!(out, "  #   why: {}", one_line(evidence(c), 200));
         let _ = writeln!(out, "  {}:", quoted(e.name));
         let _ = writeln!(out, "    rules:");
+        if !e.paths.is_empty() {
+            path_template(&mut out, &e.paths);
+        }
         let r = &c.recommended;
         let _ = writeln!(out, "      - action: {}", r.action.as_str());
         match (r.action, r.per_minute) {
@@ -219,6 +243,57 @@ fn yaml(entries: &[Entry<'_>], skipped: &[Skipped]) -> String {
         }
     }
     out
+}
+
+/// An `evaluate` check that every path argument is under the directories the operator
+/// allows (a check denies when it fails, and a missing argument fails it).
+fn path_template(out: &mut String, paths: &[PathArgument]) {
+    let names: Vec<&str> = paths.iter().map(|p| p.key.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "      # Fill in the directories this tool may use (absolute paths, e.g. [/srv/data, /home/me/notes]):"
+    );
+    let _ = writeln!(
+        out,
+        "      # until then every call is refused. Checked: {}; a call without one is refused too.",
+        one_line(&names.join(", "), 150)
+    );
+    let _ = writeln!(out, "      - action: evaluate");
+    let _ = writeln!(out, "        when:");
+    for p in paths {
+        let mut path = arg_path(&p.key);
+        if p.list {
+            path.push_str("[*]");
+        }
+        let _ = writeln!(
+            out,
+            "          - {{path: {}, op: path_under, value: [{}]}}",
+            quoted(&path),
+            quoted(PATH_PLACEHOLDER)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "        reason: {}",
+        quoted("Only paths under the directories this policy allows")
+    );
+}
+
+/// `args.key`, or `args["odd.key"]` when the key needs quoting.
+fn arg_path(key: &str) -> String {
+    let bracketed = format!("args[{}]", quoted(key));
+    toolgate_policy::path::ArgPath::parse(&bracketed)
+        .map(|p| p.to_string())
+        .unwrap_or(bracketed)
+}
+
+/// The YAML as `toolgate policy fmt` prints it, comments kept. Falls back to the text as
+/// written if it does not load (never expected: tests load every scaffold).
+fn canonical(text: String) -> String {
+    let Ok(loaded) = toolgate_policy::load(&text, "scaffold.yaml") else {
+        return text;
+    };
+    toolgate_policy::fmt::to_native_yaml_with_comments(&loaded.policy, &text).unwrap_or(text)
 }
 
 /// The rationale without the description quote and flag list (they have their own lines).

@@ -315,6 +315,70 @@ pub fn flags(schema: &Value) -> (Vec<Flag>, Vec<String>) {
     (flags, notes)
 }
 
+/// A top-level argument that names a file-system path, for the scaffold's `path_under`
+/// template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathArgument {
+    pub key: String,
+    /// A list of paths (`paths: [..]`): the condition reads every element.
+    pub list: bool,
+}
+
+/// The top-level arguments that take file-system paths. Names that say so on their own
+/// (`path`, `file_path`, `directory`) count always; names that are paths only in a
+/// file-system tool (`source`, `destination`, `file`, `json_path`) count when the tool's
+/// own words speak of files, directories or paths (`tool_words`: its name and description
+/// words).
+/// A list of such strings (`paths`, `files`) counts too.
+pub fn path_arguments(schema: &Value, tool_words: &[String]) -> Vec<PathArgument> {
+    let about_files = tool_words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "file"
+                | "files"
+                | "directory"
+                | "directories"
+                | "folder"
+                | "folders"
+                | "path"
+                | "paths"
+                | "filesystem"
+                | "dir"
+                | "dirs"
+        )
+    });
+    let mut out = Vec::new();
+    for p in properties(schema).into_iter().filter(|p| p.depth == 0) {
+        let squashed = squash(&p.key);
+        let (name, list) = match p.ty.as_deref() {
+            Some("array") | None if p.is_array => match squashed.strip_suffix('s') {
+                Some(one) if !p.items_are_objects && is_path(one) => (one.to_owned(), true),
+                _ => continue,
+            },
+            Some("string") | None => (squashed, false),
+            _ => continue,
+        };
+        // `filename` is usually a bare name, which `path_under` would refuse.
+        let by_itself = matches!(
+            name.as_str(),
+            "path"
+                | "filepath"
+                | "dirpath"
+                | "directorypath"
+                | "folderpath"
+                | "dir"
+                | "directory"
+                | "folder"
+                | "cwd"
+                | "workdir"
+        );
+        if is_path(&name) && name != "filename" && (by_itself || about_files) {
+            out.push(PathArgument { key: p.key, list });
+        }
+    }
+    out
+}
+
 /// Whether the schema has a `currency` property anywhere (a money amount's companion).
 pub fn has_currency(schema: &Value) -> bool {
     properties(schema)
@@ -333,6 +397,37 @@ pub(crate) fn flag(kind: FlagKind, path: &str, text: String) -> Flag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_arguments_of_file_system_tools() {
+        let words = |s: &str| crate::words::text_words(s);
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "source": {"type": "string"}, "destination": {"type": "string"},
+            "paths": {"type": "array", "items": {"type": "string"}},
+            "path": {"type": "string"}, "count": {"type": "integer"},
+            "nested": {"type": "object", "properties": {"path": {"type": "string"}}}
+        }});
+        let keys = |w: &str| -> Vec<(String, bool)> {
+            path_arguments(&schema, &words(w))
+                .into_iter()
+                .map(|a| (a.key, a.list))
+                .collect()
+        };
+        assert_eq!(
+            keys("move file: Move or rename files"),
+            [
+                ("destination".to_owned(), false),
+                ("path".to_owned(), false),
+                ("paths".to_owned(), true),
+                ("source".to_owned(), false)
+            ]
+        );
+        // `source` and `destination` of a tool that never speaks of files are not paths.
+        assert_eq!(
+            keys("sync records between systems"),
+            [("path".to_owned(), false), ("paths".to_owned(), true)]
+        );
+    }
     use serde_json::json;
 
     #[test]

@@ -150,6 +150,106 @@ pub fn is_session_noun(word: &str) -> bool {
     )
 }
 
+/// Where a read's result is a secret: a secret noun in a tool's name (`get_env`,
+/// `get_secret`, `list_credentials`, `get_api_key`) or in the first sentence of a
+/// description that leads with a verb that hands data back ("Returns all environment
+/// variables"). Returns the words that matched, as quoted evidence.
+///
+/// Descriptions need the stronger phrases: a bare "environment" or "token" in prose is too
+/// often a deployment environment or a currency token, and a check of keys ("validate all
+/// API keys") hands back a status, not the keys.
+pub fn secret_object(
+    name_words: &[String],
+    lead_words: &[String],
+) -> Option<(&'static str, String)> {
+    if let Some(w) = name_words.iter().find(|w| is_secret_noun(w)) {
+        return Some(("name", w.clone()));
+    }
+    if let Some(p) = secret_pair(name_words) {
+        return Some(("name", p));
+    }
+    let discloses = lead_words.first().is_some_and(|w| is_disclosing_verb(w));
+    if !discloses {
+        return None;
+    }
+    lead_words
+        .iter()
+        .find(|w| is_secret_noun(w) && !matches!(w.as_str(), "env" | "envs" | "environ"))
+        .cloned()
+        .or_else(|| secret_pair(lead_words))
+        .map(|w| ("description", w))
+}
+
+/// A noun that is a secret by itself.
+fn is_secret_noun(word: &str) -> bool {
+    matches!(
+        word,
+        "secret"
+            | "secrets"
+            | "credential"
+            | "credentials"
+            | "password"
+            | "passwords"
+            | "passwd"
+            | "passphrase"
+            | "apikey"
+            | "apikeys"
+            | "privatekey"
+            | "vault"
+            | "env"
+            | "envs"
+            | "environ"
+            | "dotenv"
+    )
+}
+
+/// Two words that name a secret together: `api key`, `private keys`, `access token`,
+/// `environment variables`.
+fn secret_pair(words: &[String]) -> Option<String> {
+    words.windows(2).find_map(|pair| {
+        let (a, b) = (pair[0].as_str(), pair[1].as_str());
+        let key = matches!(
+            a,
+            "api" | "private" | "access" | "ssh" | "signing" | "bearer"
+        ) && matches!(b, "key" | "keys" | "token" | "tokens");
+        let env = a == "environment" && matches!(b, "variable" | "variables" | "vars");
+        (key || env).then(|| format!("{a} {b}"))
+    })
+}
+
+/// Verbs whose result is the object itself (not a status about it).
+fn is_disclosing_verb(word: &str) -> bool {
+    matches!(
+        word,
+        "get"
+            | "gets"
+            | "return"
+            | "returns"
+            | "list"
+            | "lists"
+            | "read"
+            | "reads"
+            | "retrieve"
+            | "retrieves"
+            | "fetch"
+            | "fetches"
+            | "show"
+            | "shows"
+            | "print"
+            | "prints"
+            | "dump"
+            | "dumps"
+            | "reveal"
+            | "reveals"
+            | "display"
+            | "displays"
+            | "export"
+            | "exports"
+            | "view"
+            | "views"
+    )
+}
+
 /// Bulk wording in a name or description.
 pub fn is_bulk_word(word: &str) -> bool {
     matches!(word, "bulk" | "batch" | "mass" | "all")
@@ -167,5 +267,36 @@ mod tests {
         assert_eq!(verb("creating"), Some(Verb::Is(Category::Write)));
         assert_eq!(verb("returns"), Some(Verb::Is(Category::Read)));
         assert_eq!(verb("table"), None);
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        crate::words::text_words(s)
+    }
+
+    #[test]
+    fn secrets_as_the_object_of_a_read() {
+        let none: Vec<String> = Vec::new();
+        let name = |n: &str| secret_object(&crate::words::identifier_words(n), &none);
+        assert_eq!(name("get-env"), Some(("name", "env".into())));
+        assert_eq!(name("get_secret"), Some(("name", "secret".into())));
+        assert_eq!(name("getApiKey"), Some(("name", "api key".into())));
+        assert_eq!(name("printEnv"), Some(("name", "env".into())));
+        assert_eq!(name("get_token_balance"), None);
+        assert_eq!(name("list_environments"), None);
+        let desc = |d: &str| secret_object(&none, &words(d));
+        assert_eq!(
+            desc("Returns all environment variables"),
+            Some(("description", "environment variables".into()))
+        );
+        assert_eq!(
+            desc("Retrieve a decrypted vault entry by key"),
+            Some(("description", "vault".into()))
+        );
+        assert_eq!(
+            desc("Check connectivity and validate all known API keys"),
+            None
+        );
+        assert_eq!(desc("Get token balances for a wallet address"), None);
+        assert_eq!(desc("Returns the deployment environment's status"), None);
     }
 }

@@ -43,7 +43,20 @@ fn yaml_scaffold_of_the_corpus_loads_and_matches_the_classification() {
             .find(|t| t["name"] == entry.name.as_str())
             .unwrap();
         let c = classify(tool);
-        let rule = &entry.rules[0];
+        // A tool with path arguments has the `path_under` check first; the recommended
+        // rule is always the last.
+        let rule = entry.rules.last().unwrap();
+        if entry.rules.len() == 2 {
+            let check = &entry.rules[0];
+            assert_eq!(check.action, Action::Evaluate, "{}", entry.name);
+            assert!(
+                check.when.iter().all(|w| w.op.as_str() == "path_under"),
+                "{}",
+                entry.name
+            );
+        } else {
+            assert_eq!(entry.rules.len(), 1, "{}", entry.name);
+        }
         let expected = match c.recommended.action {
             toolgate_catalog::RuleAction::Allow => Action::Allow,
             toolgate_catalog::RuleAction::Approve => Action::Approve,
@@ -84,7 +97,10 @@ fn yaml_comments_carry_category_risk_flags_and_credential_warning() {
     );
     assert!(text.contains("flags: Handles credentials or secrets (requestBody.token); High parameter count (20 properties)"), "{text}");
     assert!(text.contains("WARNING: handles credentials"), "{text}");
-    assert!(text.contains("rate_limit: 10/minute"), "{text}");
+    assert!(
+        text.contains("rate_limit: {max: 10, window: minute}"),
+        "{text}"
+    );
     assert!(
         text.contains("# create_refund — Financial, Critical risk"),
         "{text}"
@@ -162,4 +178,56 @@ fn markdown_report_has_one_table_per_category() {
     for line in text.lines().filter(|l| l.starts_with("| `")) {
         assert_eq!(line.matches(" | ").count(), 4, "{line}");
     }
+}
+
+/// Regression (issue 24): the scaffold was not in canonical form (`policy fmt --check`
+/// failed on it) and formatting it dropped its review comments. It is now exactly what the
+/// formatter prints for it, comments included, for the whole corpus and awkward inputs.
+#[test]
+fn yaml_scaffold_is_a_fixed_point_of_fmt_with_its_comments() {
+    let awkward = vec![
+        json!({"name": "weird: name # not a comment", "description": "line one\n# fake: key"}),
+        json!({"name": "quote\"and\\backslash", "description": "\u{0007} bell"}),
+        json!({"name": "move_file", "description": "Move files",
+            "inputSchema": {"properties": {"source": {"type": "string"}, "destination": {"type": "string"},
+                "paths": {"type": "array", "items": {"type": "string"}}, "odd.key path": {"type": "string"}}}}),
+    ];
+    for (what, tools) in [("corpus", common::definitions()), ("awkward", awkward)] {
+        let text = scaffold(&tools, Format::Yaml);
+        let loaded = load(&text, "scaffold.yaml");
+        let again =
+            toolgate_policy::fmt::to_native_yaml_with_comments(&loaded.policy, &text).unwrap();
+        assert_eq!(again, text, "{what}: fmt changed the scaffold");
+        // The comments are the scaffold's: one header line per tool at least.
+        let comments = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count();
+        assert!(
+            comments > tools.len(),
+            "{what}: {comments} comment lines\n{text}"
+        );
+    }
+}
+
+#[test]
+fn path_arguments_get_a_path_under_check() {
+    let tools = vec![
+        json!({"name": "move_file", "description": "Move or rename files",
+        "inputSchema": {"properties": {"source": {"type": "string"}, "destination": {"type": "string"}}}}),
+    ];
+    let text = scaffold(&tools, Format::Yaml);
+    assert!(
+        text.contains(
+            "      - action: evaluate
+        when:
+          - {path: args.destination, op: path_under, value: [\"/REPLACE/WITH/ALLOWED/DIRECTORY\"]}
+          - {path: args.source, op: path_under, value: [\"/REPLACE/WITH/ALLOWED/DIRECTORY\"]}
+        reason: Only paths under the directories this policy allows
+      - action: allow
+"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Checked: destination, source;"), "{text}");
 }

@@ -346,6 +346,79 @@ fn an_empty_entry_is_allowed_under_a_catch_all_deny() {
     );
 }
 
+/// Regression (issue 24): `policy fmt` printed the canonical form without the file's
+/// comments, so formatting a reviewed policy (or a `scan` scaffold) threw its notes away.
+/// Every comment comes back beside what it annotates, and the output is a fixed point.
+#[test]
+fn fmt_keeps_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        "\
+# Support agent policy — reviewed by olga
+version: '1'
+default: deny   # nothing unlisted
+tools:
+  # Refunds: finance signed off on 100
+  create_refund:
+    rules:
+      - action: approve   # a person above 100
+        when: [{path: args.amount, op: gt, value: 100}]
+      - action: allow
+        rate_limit: 10/hour  # per identity
+  \"*\":
+    rules:
+      - action: deny
+        reason: 'Not part of the workflow # really'
+# end
+",
+    )
+    .unwrap();
+    let out = toolgate()
+        .args(["policy", "fmt"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        printed,
+        "\
+# Support agent policy — reviewed by olga
+version: \"1\"
+default: deny  # nothing unlisted
+tools:
+  # Refunds: finance signed off on 100
+  create_refund:
+    rules:
+      - action: approve  # a person above 100
+        when:
+          - {path: args.amount, op: gt, value: 100}
+      - action: allow
+        rate_limit: {max: 10, window: hour}  # per identity
+  \"*\":
+    rules:
+      - action: deny
+        reason: \"Not part of the workflow # really\"
+# end
+"
+    );
+    std::fs::write(&path, &printed).unwrap();
+    let again = toolgate()
+        .args(["policy", "fmt"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), printed);
+    let check = toolgate()
+        .args(["policy", "fmt", "--check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0));
+}
+
 /// Cases against the shipped support-agent policy: every outcome kind, a spend cap reached by
 /// `before:` calls, and one wrong expectation that must be the only failure line.
 #[test]

@@ -121,11 +121,102 @@ fn scan_prints_a_yaml_scaffold_that_validate_accepts() {
         "mutate_tools",
     ] {
         assert!(
-            yaml.contains(&format!("  \"{tool}\":\n")),
+            yaml.contains(&format!("  {tool}:\n")),
             "{tool} missing:\n{yaml}"
         );
     }
     assert_validates(&yaml, "scaffold.yaml");
+}
+
+/// `toolgate policy fmt [--check] FILE` on `contents`: (exit code, stdout).
+fn fmt(contents: &str, check: bool) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scaffold.yaml");
+    std::fs::write(&path, contents).unwrap();
+    let mut args: Vec<OsString> = vec!["policy".into(), "fmt".into()];
+    if check {
+        args.push("--check".into());
+    }
+    args.push(path.into_os_string());
+    let out = toolgate(&args);
+    (out.status.code(), text(&out.stdout))
+}
+
+/// The scaffold is already in canonical form, comments included: `policy fmt` prints it
+/// unchanged and `--check` passes.
+fn assert_canonical(yaml: &str) {
+    let (code, printed) = fmt(yaml, false);
+    assert_eq!(code, Some(0));
+    assert_eq!(printed, yaml, "policy fmt changed the scaffold");
+    assert_eq!(fmt(yaml, true).0, Some(0), "policy fmt --check refused it");
+}
+
+/// Regression (issue 24): a fresh scaffold failed `policy fmt --check`, and `policy fmt`
+/// printed it without the review comments (category, risk, flags, why) it exists for.
+#[test]
+fn scan_scaffold_is_what_policy_fmt_prints_comments_included() {
+    let yaml = scan(&[], &[example()]);
+    assert_canonical(&yaml);
+    assert!(
+        yaml.contains("  # delete_user — Destructive, Critical risk\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  #   why: "), "{yaml}");
+}
+
+/// Regression (issue 24): a tool that takes a file-system path got no `when` template, so the
+/// natural policy (`allow`) let it read anywhere. Now it gets a `path_under` check whose
+/// placeholder refuses every call until the operator names the directories.
+#[test]
+fn scan_scaffold_checks_path_arguments_with_path_under() {
+    let yaml = scan(&[], &[example()]);
+    let entry = &yaml[yaml.find("\n  read_file:\n").expect(&yaml)..];
+    let entry = &entry[..entry[1..].find("\n  #").map_or(entry.len(), |i| i + 1)];
+    assert!(
+        entry.contains(
+            "      - action: evaluate\n        when:\n          - {path: args.path, op: path_under, value: [\"/REPLACE/WITH/ALLOWED/DIRECTORY\"]}\n"
+        ),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("# Fill in the directories this tool may use"),
+        "{entry}"
+    );
+    // Tools without a path argument get no check.
+    let get_order = &yaml[yaml.find("\n  get_order:\n").unwrap()..];
+    assert!(
+        get_order[..get_order[1..].find("\n  #").unwrap()]
+            .find("path_under")
+            .is_none()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let decide = |policy: &str, args: &str| -> Option<i32> {
+        let path = dir.path().join("p.yaml");
+        std::fs::write(&path, policy).unwrap();
+        let out = toolgate([
+            OsString::from("policy"),
+            "decide".into(),
+            path.into_os_string(),
+            "--tool".into(),
+            "read_file".into(),
+            "--args".into(),
+            args.into(),
+        ]);
+        out.status.code()
+    };
+    // As scanned: refused, whatever the path.
+    assert_eq!(decide(&yaml, r#"{"path":"/srv/kb/returns.md"}"#), Some(1));
+    assert_eq!(decide(&yaml, r#"{"path":"/etc/passwd"}"#), Some(1));
+    // Filled in: only paths under the directory pass.
+    let filled = yaml.replace("/REPLACE/WITH/ALLOWED/DIRECTORY", "/srv/kb");
+    assert_eq!(decide(&filled, r#"{"path":"/srv/kb/returns.md"}"#), Some(0));
+    assert_eq!(
+        decide(&filled, r#"{"path":"/srv/kb/../../etc/passwd"}"#),
+        Some(1)
+    );
+    assert_eq!(decide(&filled, r#"{"path":"/etc/passwd"}"#), Some(1));
+    assert_eq!(decide(&filled, r#"{}"#), Some(1));
 }
 
 #[test]
@@ -395,13 +486,47 @@ fn scan_server_everything_yaml_validates() {
         "trigger-long-running-operation",
     ] {
         assert!(
-            yaml.contains(&format!("  \"{tool}\":\n")),
+            yaml.contains(&format!("  {tool}:\n")),
             "{tool} missing:\n{yaml}"
         );
     }
     assert_validates(&yaml, "everything.yaml");
+    assert_canonical(&yaml);
     let json = scan(&["--format", "json"], &server);
     assert_validates(&json, "everything.json");
+}
+
+/// Regression (issue 24): `get-env` ("Returns all environment variables": the server's
+/// secrets) was scaffolded Read/Low and allowed at 60/minute. It is flagged as disclosing
+/// secrets, rated High, and held for a person.
+#[test]
+fn scan_server_everything_holds_get_env() {
+    let Some(server) = everything_or_skip("scan_server_everything_holds_get_env") else {
+        return;
+    };
+    let yaml = scan(&[], &server);
+    let start = yaml.find("  # get-env — ").expect(&yaml);
+    // Up to the next tool's header comment (`  # NAME — …`; its own lines are `  #   …`).
+    let entry: String = yaml[start..]
+        .lines()
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || !l.starts_with("  # ") || l.starts_with("  #  "))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    assert!(
+        entry.starts_with("  # get-env — Read, High risk\n"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("Discloses secrets or credentials"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("WARNING: handles credentials or secrets"),
+        "{entry}"
+    );
+    assert!(entry.contains("      - action: approve\n"), "{entry}");
+    assert!(!entry.contains("rate_limit"), "{entry}");
 }
 
 #[test]

@@ -3,6 +3,10 @@
 //! The output is canonical: the same policy always prints the same text, whatever format it
 //! was loaded from, and loading that text again prints it unchanged (a fixed point, pinned by
 //! property and snapshot tests). The policy's version hash is taken over this text.
+//!
+//! [`to_native_yaml_with_comments`] prints the same text with the source's comments put
+//! back (`comments.rs`): the writer tags each line with the path of what it prints, and
+//! each comment goes back to the line of the path it was written beside.
 
 use std::fmt::Write;
 
@@ -14,14 +18,29 @@ use crate::model::{
 };
 use crate::source::{NodeKind, resolve_plain};
 
+mod comments;
 mod identities;
+mod out;
 
+pub use comments::{CommentsError, to_native_yaml_with_comments};
+use out::{Out, Seg};
+
+/// The canonical text of `p` (no comments: the version hash is taken over it).
 pub fn to_native_yaml(p: &Policy) -> String {
-    let mut out = String::new();
+    let mut out = Out::plain();
+    write_policy(&mut out, p);
+    out.text
+}
+
+fn write_policy(out: &mut Out, p: &Policy) {
+    use Seg::{Item, Key};
+    out.tag(&[Key("version")]);
     let _ = writeln!(out, "version: {}", quote(&p.version));
     if let Some(d) = &p.description {
+        out.tag(&[Key("description")]);
         let _ = writeln!(out, "description: {}", scalar(d));
     }
+    out.tag(&[Key("default")]);
     let _ = writeln!(
         out,
         "default: {}",
@@ -31,64 +50,88 @@ pub fn to_native_yaml(p: &Policy) -> String {
         }
     );
     if p.drift != crate::model::Drift::Block {
+        out.tag(&[Key("drift")]);
         let _ = writeln!(out, "drift: {}", p.drift.as_str());
     }
     if !p.approvers.is_empty() {
         let names: Vec<String> = p.approvers.iter().map(|n| scalar(n)).collect();
+        out.tag(&[Key("approvers")]);
         let _ = writeln!(out, "approvers: [{}]", names.join(", "));
     }
     if !p.hide.is_empty() {
+        out.tag(&[Key("hide")]);
         out.push_str("hide:\n");
-        for h in &p.hide {
+        for (i, h) in p.hide.iter().enumerate() {
+            out.tag(&[Key("hide"), Item(i)]);
             let _ = writeln!(out, "  - {}", scalar(h));
         }
     }
     if p.tools.is_empty() {
         // Grants can open tools alone; `tools: {}` is only needed without them.
         if p.grants.is_none() {
+            out.tag(&[Key("tools")]);
             out.push_str("tools: {}\n");
         }
     } else {
+        out.tag(&[Key("tools")]);
         out.push_str("tools:\n");
         for entry in &p.tools {
+            let at = [Key("tools"), Key(&entry.name)];
+            out.tag(&at);
+            let _ = writeln!(out, "  {}:", scalar(&entry.name));
             if entry.rules.is_empty() {
-                let _ = writeln!(out, "  {}:", scalar(&entry.name));
                 continue;
             }
-            let _ = writeln!(out, "  {}:\n    rules:", scalar(&entry.name));
-            for rule in &entry.rules {
-                write_rule(&mut out, rule, 6);
+            out.tag(&[Key("tools"), Key(&entry.name), Key("rules")]);
+            out.push_str("    rules:\n");
+            for (i, rule) in entry.rules.iter().enumerate() {
+                write_rule(out, rule, 6, &[&at[..], &[Key("rules"), Item(i)]].concat());
             }
         }
     }
-    identities::write_identities(&mut out, &p.identities);
+    identities::write_identities(out, &p.identities);
     if let Some(auth) = &p.auth {
-        identities::write_auth(&mut out, auth);
+        identities::write_auth(out, auth);
     }
     if let Some(grants) = &p.grants {
-        identities::write_grants(&mut out, grants);
+        identities::write_grants(out, grants);
     }
-    out
 }
 
-/// Prints one rule as a list item whose `- ` starts at column `indent`.
-pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
-    let mut lines: Vec<String> = Vec::new();
+/// One printed line of a rule, and the rule member it prints (`when` items by index).
+type RuleLine = (Option<(&'static str, Option<usize>)>, String);
+
+fn push(lines: &mut Vec<RuleLine>, key: &'static str, line: String) {
+    lines.push((Some((key, None)), line));
+}
+
+/// Prints one rule as a list item whose `- ` starts at column `indent`; `at` is the rule's
+/// path (its first line is tagged with it, every other line with its member).
+pub(crate) fn write_rule(out: &mut Out, r: &Rule, indent: usize, at: &[Seg<'_>]) {
+    let mut lines: Vec<RuleLine> = Vec::new();
     if let Some(n) = &r.name {
-        lines.push(format!("name: {}", scalar(n)));
+        push(&mut lines, "name", format!("name: {}", scalar(n)));
     }
-    lines.push(format!("action: {}", r.action.as_str()));
+    push(
+        &mut lines,
+        "action",
+        format!("action: {}", r.action.as_str()),
+    );
     if !r.when.is_empty() {
-        lines.push("when:".into());
-        for c in &r.when {
-            lines.push(format!("  - {}", condition(c)));
+        push(&mut lines, "when", "when:".into());
+        for (i, c) in r.when.iter().enumerate() {
+            lines.push((Some(("when", Some(i))), format!("  - {}", condition(c))));
         }
     }
     if let Some(reason) = &r.reason {
-        lines.push(format!("reason: {}", scalar(reason)));
+        push(&mut lines, "reason", format!("reason: {}", scalar(reason)));
     }
     if r.refund_on_error {
-        lines.push("refund_on_error: true".into());
+        push(
+            &mut lines,
+            "refund_on_error",
+            "refund_on_error: true".into(),
+        );
     }
     if r.approval != Approval::default() {
         let a = &r.approval;
@@ -108,7 +151,11 @@ pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
             Some(Remember::For(s)) => parts.push(format!("remember: {s}")),
             None => {}
         }
-        lines.push(format!("approval: {{{}}}", parts.join(", ")));
+        push(
+            &mut lines,
+            "approval",
+            format!("approval: {{{}}}", parts.join(", ")),
+        );
     }
     let (rate, rest): (Vec<&Limit>, Vec<&Limit>) = r
         .limits
@@ -121,13 +168,17 @@ pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
     let mut listed: Vec<&Limit> = list;
     if single(&rate) && rate[0].counter.is_none() {
         let l = rate[0];
-        lines.push(format!(
-            "rate_limit: {{max: {}, window: {}}}",
-            number(l.max),
-            window(l.window)
-        ));
+        push(
+            &mut lines,
+            "rate_limit",
+            format!(
+                "rate_limit: {{max: {}, window: {}}}",
+                number(l.max),
+                window(l.window)
+            ),
+        );
         if l.scope != Scope::default() {
-            lines.push(format!("scope: {}", l.scope.as_str()));
+            push(&mut lines, "scope", format!("scope: {}", l.scope.as_str()));
         }
     } else {
         listed.extend(rate);
@@ -142,24 +193,36 @@ pub(crate) fn write_rule(out: &mut String, r: &Rule, indent: usize) {
             .as_ref()
             .map(|c| format!("counter: {}, ", flow_scalar(c)))
             .unwrap_or_default();
-        lines.push(format!(
-            "spend: {{{counter}from: {}, max: {}, window: {}, scope: {}}}",
-            flow_scalar(&from.to_string()),
-            number(l.max),
-            window(l.window),
-            l.scope.as_str()
-        ));
+        push(
+            &mut lines,
+            "spend",
+            format!(
+                "spend: {{{counter}from: {}, max: {}, window: {}, scope: {}}}",
+                flow_scalar(&from.to_string()),
+                number(l.max),
+                window(l.window),
+                l.scope.as_str()
+            ),
+        );
     } else {
         listed.extend(spend);
     }
     listed.sort_by_key(|l| style_rank(l.style));
     if !listed.is_empty() {
-        lines.push("limits:".into());
+        push(&mut lines, "limits", "limits:".into());
         for l in listed {
-            lines.push(format!("  - {}", limit_entry(l)));
+            lines.push((None, format!("  - {}", limit_entry(l))));
         }
     }
-    for (i, line) in lines.iter().enumerate() {
+    for (i, (member, line)) in lines.iter().enumerate() {
+        if i == 0 {
+            out.tag(at);
+        }
+        match member {
+            Some((key, None)) => out.tag_in(at, &[Seg::Key(key)]),
+            Some((key, Some(n))) => out.tag_in(at, &[Seg::Key(key), Seg::Item(*n)]),
+            None => {}
+        }
         let lead = if i == 0 { "- " } else { "  " };
         let _ = writeln!(out, "{:indent$}{lead}{line}", "");
     }

@@ -83,3 +83,43 @@ fn dialects_are_detected() {
     assert_eq!(dialect("intercept-stripe.yaml"), Dialect::Intercept);
     assert_eq!(dialect("support-agent.yaml"), Dialect::Native);
 }
+
+/// `policy fmt` keeps every comment of every example (issue 24): each `#…` comment text of
+/// the file (whole-line and trailing) appears in the output as often as in the file, and
+/// the output is a fixed point. The examples mix flow and block styles, Intercept's keys and
+/// comments on parts the canonical form rewrites.
+#[test]
+fn fmt_keeps_the_comments_of_every_example() {
+    use toolgate_policy::fmt::to_native_yaml_with_comments;
+    for (name, text) in examples() {
+        let loaded = load(&text, &name).unwrap();
+        let printed = to_native_yaml_with_comments(&loaded.policy, &text).unwrap();
+        // A comment starts at a `#` after a space or at the line start; the examples put
+        // none inside quoted strings.
+        let comments: Vec<&str> = text
+            .lines()
+            .filter_map(|l| {
+                let t = l.trim_start();
+                if t.starts_with('#') {
+                    Some(t)
+                } else {
+                    l.find(" #").map(|i| l[i + 1..].trim_end())
+                }
+            })
+            .collect();
+        for c in &comments {
+            assert_eq!(
+                printed.matches(c).count(),
+                text.matches(c).count(),
+                "{name}: `{c}`\n{printed}"
+            );
+        }
+        let again = load(&printed, &name).unwrap();
+        assert_eq!(again.policy, loaded.policy, "{name}");
+        assert_eq!(
+            to_native_yaml_with_comments(&again.policy, &printed).unwrap(),
+            printed,
+            "{name}: not a fixed point"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use toolgate_policy::fmt::to_native_yaml;
+use toolgate_policy::fmt::{to_native_yaml, to_native_yaml_with_comments};
 use toolgate_policy::fspath::PathPrefix;
 use toolgate_policy::glob::Glob;
 use toolgate_policy::hosts::HostPattern;
@@ -105,6 +105,46 @@ proptest! {
         };
         prop_assert_eq!(&loaded.policy, &policy, "{}", text);
         prop_assert_eq!(to_native_yaml(&loaded.policy), text);
+    }
+
+    /// `policy fmt` keeps comments (issue 24): comment lines put anywhere between the lines
+    /// of a canonical policy, and trailing comments on any line, all come back (each text
+    /// exactly once), and printing the result again changes nothing.
+    #[test]
+    fn fmt_keeps_every_comment_and_is_a_fixed_point(
+        policy in arb_policy(),
+        inserts in proptest::collection::vec((any::<prop::sample::Index>(), any::<bool>()), 0..8),
+    ) {
+        let text = to_native_yaml(&policy);
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut expected = Vec::new();
+        for (n, (at, trailing)) in inserts.iter().enumerate() {
+            let i = at.index(lines.len());
+            let note = format!("# note {n} #x");
+            if *trailing && !lines[i].contains('#') {
+                lines[i] = format!("{} {note}", lines[i]);
+            } else {
+                let indent = lines[i].len() - lines[i].trim_start().len();
+                lines.insert(i, format!("{}{note}", " ".repeat(indent)));
+            }
+            expected.push(note);
+        }
+        let source = lines.join("\n") + "\n";
+        let loaded = load(&source, "gen.yaml").map_err(|e| TestCaseError::fail(format!("{source}\n{e:?}")))?;
+        let printed = to_native_yaml_with_comments(&loaded.policy, &source).unwrap();
+        for note in &expected {
+            prop_assert_eq!(printed.matches(note.as_str()).count(), 1, "{}\n--- source ---\n{}\n--- printed ---\n{}", note, source, printed);
+        }
+        let again = load(&printed, "gen.yaml").map_err(|e| TestCaseError::fail(format!("{printed}\n{e:?}")))?;
+        prop_assert_eq!(&again.policy, &loaded.policy);
+        prop_assert_eq!(to_native_yaml_with_comments(&again.policy, &printed).unwrap(), printed.clone());
+        // Without the comments it is the canonical text.
+        let bare: String = printed
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .map(|l| l.find("  # note").map_or(l, |i| &l[..i]).to_owned() + "\n")
+            .collect();
+        prop_assert_eq!(bare, text);
     }
 
     /// The grant gate: whatever the rules say, a call is only let through (allowed or held

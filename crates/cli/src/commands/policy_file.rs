@@ -33,6 +33,11 @@ impl Failure {
 
 /// Loads and validates `path`; on failure every diagnostic is rendered `FILE:LINE:COL: …`.
 pub fn read(path: &Path) -> Result<(Loaded, String), Failure> {
+    read_with_text(path).map(|(loaded, display, _)| (loaded, display))
+}
+
+/// [`read`], also returning the file's text.
+pub fn read_with_text(path: &Path) -> Result<(Loaded, String, String), Failure> {
     let display = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Io(format!("{display}: cannot read policy: {e}")))?;
@@ -43,7 +48,7 @@ pub fn read(path: &Path) -> Result<(Loaded, String), Failure> {
         )])
     })?;
     match load(&text, &display) {
-        Ok(loaded) => Ok((loaded, display)),
+        Ok(loaded) => Ok((loaded, display, text)),
         Err(e) => Err(Failure::Invalid(
             e.0.iter().map(|d| d.render(&display)).collect(),
         )),

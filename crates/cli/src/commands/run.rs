@@ -39,7 +39,9 @@ pub struct Args {
     /// reservations of calls in flight or waiting for approval, however long they take.
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     reservation_ttl: u64,
-    /// Audit log file (JSONL, hash-chained), or `off`. Default: the platform data dir.
+    /// Audit log file (JSONL, hash-chained), or `off`. Default: `audit.jsonl` in the platform
+    /// data dir, or the first free `audit-N.jsonl` beside it when another gateway holds it
+    /// (`toolgate audit` and `toolgate status` read them all).
     #[arg(long, env = "TOOLGATE_AUDIT")]
     audit: Option<String>,
     /// What the audit log keeps of arguments.
@@ -396,7 +398,10 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 }
 
 /// Opens the audit log `--audit` names (default: the data dir; `off` disables it). When the
-/// default file is held by another gateway, this one writes `audit-<pid>.jsonl` beside it.
+/// default file is held by another gateway, this one writes a chain of its own beside it:
+/// the first free `audit-N.jsonl` (N from 2), which every reader of the default log
+/// (`audit verify|tail|query`, `status`) reads too (`toolgate_audit::set`). An explicit
+/// `--audit PATH` that is in use is an error: the operator chose that file.
 fn open_audit(args: &Args) -> Result<Option<toolgate_audit::AuditHandle>, String> {
     let explicit = args.audit.as_deref();
     if explicit == Some("off") {
@@ -439,15 +444,27 @@ fn open_audit(args: &Args) -> Result<Option<toolgate_audit::AuditHandle>, String
     match AuditLog::open(&path, options()) {
         Ok(h) => Ok(Some(h)),
         Err(toolgate_audit::AuditError::Locked(_)) if explicit.is_none() => {
-            let alt = path.with_file_name(format!("audit-{}.jsonl", std::process::id()));
-            tracing::warn!(
-                "{} is in use by another gateway; auditing to {}",
-                path.display(),
-                alt.display()
-            );
-            AuditLog::open(&alt, options())
-                .map(Some)
-                .map_err(|e| format!("cannot open the audit log {}: {e}", alt.display()))
+            for n in 2..=toolgate_audit::set::MAX_SIBLINGS + 1 {
+                let alt = toolgate_audit::sibling_path(&path, n);
+                match AuditLog::open(&alt, options()) {
+                    Ok(h) => {
+                        tracing::info!(
+                            "{} is in use by another gateway; auditing to {} (read with it by `toolgate audit` and `toolgate status`)",
+                            path.display(),
+                            alt.display()
+                        );
+                        return Ok(Some(h));
+                    }
+                    Err(toolgate_audit::AuditError::Locked(_)) => continue,
+                    Err(e) => {
+                        return Err(format!("cannot open the audit log {}: {e}", alt.display()));
+                    }
+                }
+            }
+            Err(format!(
+                "{} and every audit-N.jsonl beside it are in use; pass --audit PATH",
+                path.display()
+            ))
         }
         Err(e) => Err(format!("cannot open the audit log {}: {e}", path.display())),
     }

@@ -1,20 +1,23 @@
 //! `toolgate status`: a terminal summary of what the gateway decided in a period, read from
 //! the audit log (calls, allowed/denied, denials by reason, top tools, limits hit, latency,
 //! the policy version last in force). The summary itself is built by `toolgate-audit`.
+//! Like `toolgate audit`, it reads every chain of the default log's directory (or of a
+//! directory given), merged by time; given one file, that chain.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
+use toolgate_audit::summarize_chains;
 use toolgate_audit::time::parse_time_spec;
-use toolgate_audit::{chain_files, summarize_files};
 
-use crate::commands::audit::resolve_path;
+use crate::commands::audit::{chains_for, resolve_path};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The audit log (default: $XDG_DATA_HOME/toolgate/audit.jsonl).
+    /// The audit log, or a directory of chains (default: every chain in
+    /// $XDG_DATA_HOME/toolgate: audit.jsonl and the audit-N.jsonl beside it).
     #[arg(long, value_name = "PATH")]
     audit: Option<PathBuf>,
     /// The period: an age (15m, 1h, 7d) or an RFC 3339 time; `all` for the whole log.
@@ -36,8 +39,15 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn status(args: &Args) -> Result<()> {
-    let path = resolve_path(args.audit.as_deref())?;
-    if !path.exists() && chain_files(&path).map(|f| f.len() <= 1).unwrap_or(true) {
+    let chains: Vec<Vec<PathBuf>> = chains_for(args.audit.as_deref())?
+        .into_iter()
+        .map(|(_, files)| files)
+        .collect();
+    if !chains.iter().flatten().any(|f| f.exists()) {
+        let path = match args.audit.as_deref() {
+            Some(p) => p.to_path_buf(),
+            None => resolve_path(None)?,
+        };
         anyhow::bail!(
             "no audit log at {} (start the gateway with --audit {} or pass --audit PATH)",
             path.display(),
@@ -48,9 +58,7 @@ fn status(args: &Args) -> Result<()> {
         "all" => None,
         s => Some(parse_time_spec(s, SystemTime::now())?),
     };
-    let files =
-        chain_files(&path).with_context(|| format!("listing the files of {}", path.display()))?;
-    let summary = summarize_files(&files, since)?;
+    let summary = summarize_chains(&chains, since).context("reading the audit log")?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
