@@ -171,7 +171,11 @@ fn refusal_kind(b: &Bytes) -> String {
 #[tokio::test]
 async fn a_call_needing_approval_with_invalid_arguments_is_refused_without_asking() {
     let dir = tempfile::tempdir().unwrap();
-    let pins = Arc::new(Pins::open(dir.path().join("pins.json")).unwrap());
+    let identity = crate::pins::ServerIdentity {
+        reached: "refund-server".into(),
+        operator_name: None,
+    };
+    let pins = Arc::new(Pins::open(dir.path().join("pins.json"), identity).unwrap());
     let mut s = session(
         "approvers: [olga]\ntools:\n  refund:\n    rules:\n      - {action: approve}\n",
         Some(pins),
