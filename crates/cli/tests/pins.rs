@@ -12,7 +12,8 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use toolgate_testkit::{StderrMode, StdioClient, example_server_path};
+use toolgate_testkit::listening::ListeningGateway;
+use toolgate_testkit::{HttpClient, StderrMode, StdioClient, example_server_path};
 
 const TOOLGATE: &str = env!("CARGO_BIN_EXE_toolgate");
 
@@ -521,5 +522,74 @@ read -r end
             std::fs::read_to_string(dir.path().join(format!("{command}.json"))).unwrap()
         );
         assert!(all.contains("capabilities_declared"), "{command}: {all}");
+    }
+}
+
+/// `toolgate run --listen` in `dir`, a stdio child per session (`echo_description` in its
+/// environment when given), pins in `dir`'s default pin file; `extra` before `--`.
+fn listening_in(dir: &Path, echo_description: Option<&str>, extra: &[&str]) -> ListeningGateway {
+    let policy = dir.join("policy.yaml");
+    std::fs::write(&policy, POLICY).unwrap();
+    let mut cmd = Command::new(TOOLGATE);
+    cmd.args([
+        "run",
+        "--audit",
+        "off",
+        "--state",
+        "memory",
+        "--listen",
+        "127.0.0.1:0",
+    ])
+    .args(extra)
+    .arg("--policy")
+    .arg(&policy)
+    .arg("--")
+    .arg(example_server_path())
+    .env("TOOLGATE_TESTKIT_LOG", dir.join("server.log"));
+    if let Some(d) = echo_description {
+        cmd.env("TOOLGATE_TESTKIT_ECHO_DESCRIPTION", d);
+    }
+    ListeningGateway::start(cmd).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Over HTTP every session lists its own server at start: the first session of a new server
+/// pins it, later sessions are checked, and a changed server in a later gateway process is
+/// refused before any listing, whether each session has its own child or they share one.
+#[tokio::test]
+async fn http_sessions_check_their_server_before_any_listing() {
+    for shared in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let extra: &[&str] = if shared { &["--upstream-shared"] } else { &[] };
+        let g = listening_in(dir.path(), None, extra);
+        for n in 0..2 {
+            let agent = HttpClient::new(&g.url("/mcp")).unwrap();
+            agent.initialize().await.unwrap();
+            let resp = agent
+                .call_tool("echo", json!({"text": "hi"}))
+                .await
+                .unwrap();
+            assert_eq!(
+                text(&resp),
+                "hi",
+                "shared {shared}, session {n}: {resp}\n{}",
+                g.stderr()
+            );
+        }
+        drop(g);
+        let g = listening_in(dir.path(), Some(INJECTED), extra);
+        let agent = HttpClient::new(&g.url("/mcp")).unwrap();
+        agent.initialize().await.unwrap();
+        let resp = agent
+            .call_tool("echo", json!({"text": "MARKER-HTTP"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            decision(&resp)["kind"],
+            "drift",
+            "shared {shared}: {resp}\n{}",
+            g.stderr()
+        );
+        assert!(!resp.to_string().contains("id_rsa"), "{resp}");
+        assert!(!server_saw(dir.path(), "MARKER-HTTP"));
     }
 }
