@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use toolgate_audit::{ArgsMode, AuditKey, AuditLog, AuditOptions, FsyncPolicy, SigningOptions};
-use toolgate_gateway::approvals::{ApprovalQueue, Approver, system_clock};
-use toolgate_gateway::sessions::{SessionFactory, new_session_id};
-use toolgate_gateway::stdio::{self, StdioOptions};
-use toolgate_gateway::upstream::{Unsolicited, UpstreamSpec};
-use toolgate_gateway::{FailMode, PolicyHandle, SessionInfo};
+use toolgate_pipeline::approvals::{ApprovalQueue, Approver, system_clock};
+use toolgate_pipeline::session_factory::{SessionFactory, new_session_id};
+use toolgate_pipeline::{FailMode, PolicyHandle, SessionInfo};
 use toolgate_state::{StoreOptions, SystemClock, open_store_with_options};
+use toolgate_transport::stdio::{self, StdioOptions};
+use toolgate_upstream::{Unsolicited, UpstreamSpec};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -190,7 +190,7 @@ async fn serve(args: Args) -> i32 {
     }
     if let Some(queue) = &shared.factory.approvals {
         // Pending approvals are denied, never left to be approved after we are gone.
-        queue.deny_all(toolgate_gateway::approvals::DeniedWhy::Shutdown);
+        queue.deny_all(toolgate_pipeline::approvals::DeniedWhy::Shutdown);
     }
     if let Some(task) = admin_task {
         task.abort();
@@ -272,8 +272,8 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
     let admin_task = match args.admin {
         None => None,
         Some(addr) => {
-            let metrics = toolgate_gateway::admin::install_metrics().map_err(fail)?;
-            let state = toolgate_gateway::admin::AdminState {
+            let metrics = toolgate_admin::install_metrics().map_err(fail)?;
+            let state = toolgate_admin::AdminState {
                 metrics,
                 policy: policy.clone(),
                 audit: audit.clone(),
@@ -282,9 +282,7 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
                 approvals: approvals.clone(),
                 approver_auth: Some(approvers_from_policy(policy.clone())),
             };
-            let (bound, task) = toolgate_gateway::admin::serve(addr, state)
-                .await
-                .map_err(fail)?;
+            let (bound, task) = toolgate_admin::serve(addr, state).await.map_err(fail)?;
             tracing::info!("admin listening on http://{bound} (/metrics, /healthz, /readyz)");
             Some(task)
         }
@@ -356,7 +354,7 @@ async fn serve_stdio(args: &Args, shared: &Shared, upstream: UpstreamSpec) -> i3
 
 /// Approvers authenticate to the admin API with their API key from the policy's
 /// `identities` (read from the current policy, so a reload revokes a key there too).
-fn approvers_from_policy(policy: PolicyHandle) -> toolgate_gateway::admin::ApproverAuth {
+fn approvers_from_policy(policy: PolicyHandle) -> toolgate_admin::ApproverAuth {
     Arc::new(move |token: &str| {
         let current = policy.current();
         let digest = toolgate_identity::hash_api_key(token);
@@ -375,7 +373,7 @@ fn approvers_from_policy(policy: PolicyHandle) -> toolgate_gateway::admin::Appro
 fn open_pins(
     args: &Args,
     policy: &PolicyHandle,
-) -> Result<Option<Arc<toolgate_gateway::pins::Pins>>, String> {
+) -> Result<Option<Arc<toolgate_pipeline::pins::Pins>>, String> {
     let path = match args.pin_file.as_deref() {
         Some("off") => return Ok(None),
         Some(p) => PathBuf::from(p),
@@ -389,11 +387,11 @@ fn open_pins(
         Some(url) => url_reach(url),
         None => toolgate_catalog::pin::stdio_reach(&args.command),
     };
-    let identity = toolgate_gateway::pins::ServerIdentity {
+    let identity = toolgate_pipeline::pins::ServerIdentity {
         reached,
         operator_name: args.server_name.clone(),
     };
-    let pins = toolgate_gateway::pins::Pins::open(path.clone(), identity)?;
+    let pins = toolgate_pipeline::pins::Pins::open(path.clone(), identity)?;
     if !pins.writable() {
         let why = toolgate_catalog::PinFile::writable(&path)
             .err()
