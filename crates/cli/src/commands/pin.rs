@@ -201,17 +201,7 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
     }
     let migrated = pins.claim_legacy(&key);
     let operator_named = args.server_name.is_some();
-    let first_use = pins
-        .first_use(&key, (!operator_named).then_some(reached.as_str()))
-        .map_err(|why| {
-            if pins.server(&key).is_none_or(|s| s.tools.is_empty()) {
-                println!(
-                    "  (not pinning on first sight: {}; review every tool below)",
-                    printable(&why)
-                );
-            }
-        })
-        .is_ok();
+    let first_use = pins.first_use(&key, (!operator_named).then_some(reached.as_str()));
     println!(
         "{}: {} tools; server {}; pin file {}",
         printable(&info.to_string()),
@@ -219,6 +209,16 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
         printable(&key),
         path.display()
     );
+    if let Err(why) = &first_use
+        && pins.server(&key).is_none_or(|s| s.tools.is_empty())
+    {
+        // A server renamed under a pinned command line, or unclaimed version 1 pins.
+        println!(
+            "  (not pinning on first sight: {}; review every tool below)",
+            printable(why)
+        );
+    }
+    let first_use = first_use.is_ok();
     if migrated {
         println!(
             "  (version 1 pins claimed by this server; the file is written back as version 2)"
