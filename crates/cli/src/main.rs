@@ -53,6 +53,10 @@ enum PolicyCommand {
     Fmt(commands::policy_fmt::Args),
     /// Decide one tool call offline and print the decision.
     Decide(commands::policy_decide::Args),
+    /// Run cases files (calls with expected decisions) against a policy; exit 1 on a failure.
+    Test(commands::policy_test::Args),
+    /// What a policy change means: tools, limits, callers and grants, looser or tighter.
+    Diff(commands::policy_diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +76,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Policy(PolicyCommand::Fmt(args)) => commands::policy_fmt::run(&args),
         Command::Policy(PolicyCommand::Decide(args)) => commands::policy_decide::run(&args),
+        Command::Policy(PolicyCommand::Test(args)) => commands::policy_test::run(&args),
+        Command::Policy(PolicyCommand::Diff(args)) => commands::policy_diff::run(&args),
     }
 }
 

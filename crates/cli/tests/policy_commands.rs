@@ -345,3 +345,179 @@ fn an_empty_entry_is_allowed_under_a_catch_all_deny() {
         (Some("deny"), Some("*#1"))
     );
 }
+
+/// Cases against the shipped support-agent policy: every outcome kind, a spend cap reached by
+/// `before:` calls, and one wrong expectation that must be the only failure line.
+#[test]
+fn policy_test_runs_cases_and_reports_one_line_per_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = examples_dir().join("support-agent.yaml");
+    let cases = dir.path().join("support.cases.yaml");
+    std::fs::write(
+        &cases,
+        format!(
+            r#"policy: {policy}
+cases:
+  - name: small refund
+    tool: createRefund
+    args: {{amount: 50}}
+    expect: allow
+    rule: "createRefund#2"
+  - name: big refund waits for a lead
+    tool: createRefund
+    args: {{amount: 500}}
+    expect: approve
+    rule: big refunds need a human
+  - name: the day's refund budget runs out
+    before:
+      - {{tool: createRefund, args: {{amount: 100}}, times: 10}}
+    tool: createRefund
+    args: {{amount: 1}}
+    expect: rate_limited
+  - name: another identity has its own budget
+    before:
+      - {{tool: createRefund, args: {{amount: 100}}, times: 10, identity: alice}}
+    identity: bob
+    tool: createRefund
+    args: {{amount: 1}}
+    expect: allow
+  - name: hidden tools are unknown
+    tool: deleteUserWithId
+    expect: unknown_tool
+  - name: wrong on purpose
+    tool: sendEmail
+    expect: allow
+"#,
+            policy = policy.display()
+        ),
+    )
+    .unwrap();
+    let out = toolgate()
+        .args(["policy", "test"])
+        .arg(&cases)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let fails: Vec<&str> = stdout.lines().filter(|l| l.contains("FAIL")).collect();
+    assert_eq!(
+        fails,
+        [format!(
+            "{}:29:5: FAIL \"wrong on purpose\": expected allow, got deny by rule `*#1` (Not part of the support workflow)",
+            cases.display()
+        )],
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("6 cases: 5 passed, 1 failed\n"),
+        "{stdout}"
+    );
+
+    // --policy overrides the file's own; an allow-all policy turns the failure into a pass
+    // and the others into failures, so the override is really used.
+    let open = dir.path().join("open.yaml");
+    std::fs::write(&open, "version: \"1\"\ndefault: allow\n").unwrap();
+    let out = toolgate()
+        .args(["policy", "test", "--policy"])
+        .arg(&open)
+        .arg(&cases)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FAIL \"big refund waits for a lead\": expected approve by rule `big refunds need a human`, got allow by the policy's `default`"), "{stdout}");
+    assert!(!stdout.contains("FAIL \"wrong on purpose\""), "{stdout}");
+}
+
+#[test]
+fn policy_test_cases_errors_are_located_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("bad.yaml");
+    std::fs::write(&cases, "cases:\n  - tool: t\n    expect: alow\n").unwrap();
+    let out = toolgate()
+        .args(["policy", "test", "--policy"])
+        .arg(examples_dir().join("support-agent.yaml"))
+        .arg(&cases)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "{}:3:13: error: unknown outcome `alow`; did you mean `allow`?",
+            cases.display()
+        )
+    );
+    // No policy anywhere: said, exit 2.
+    let out = toolgate()
+        .args(["policy", "test"])
+        .arg(&cases)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn policy_diff_explains_a_change_and_exits_like_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = examples_dir().join("support-agent.yaml");
+    let text = std::fs::read_to_string(&old).unwrap();
+    let new = dir.path().join("new.yaml");
+    std::fs::write(
+        &new,
+        text.replace("max: 1000, window: day", "max: 5000, window: day")
+            .replace(
+                "hide: [deleteUserWithId, \"import*\"]",
+                "hide: [\"import*\"]",
+            ),
+    )
+    .unwrap();
+    let out = toolgate()
+        .args(["policy", "diff"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout,
+        "looser   hide: `deleteUserWithId` is listed again (and callable where rules allow)\n\
+         looser   tool createRefund rule #2: limit `refunds_today`: max 1000 → 5000\n\
+         2 looser, 0 tighter, 0 to review\n"
+    );
+    // The same policy in another format (fmt's canonical form) means the same: exit 0.
+    let same = dir.path().join("same.yaml");
+    let fmt = toolgate()
+        .args(["policy", "fmt"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    std::fs::write(&same, &fmt.stdout).unwrap();
+    let out = toolgate()
+        .args(["policy", "diff"])
+        .arg(&old)
+        .arg(&same)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no change in meaning\n"
+    );
+    let out = toolgate()
+        .args(["policy", "diff", "--json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changes"][1]["direction"], "looser");
+    let out = toolgate()
+        .args(["policy", "diff"])
+        .arg(&old)
+        .arg(dir.path().join("missing.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
-use std::io::{self, Read};
+use std::io;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
@@ -128,9 +128,8 @@ pub fn digest_prefix(digest: &[u8; 32]) -> String {
 /// broken; there is deliberately no weaker fallback.
 pub fn generate_api_key() -> io::Result<String> {
     let mut bytes = [0u8; API_KEY_RANDOM_BYTES];
-    // /dev/urandom never blocks once the kernel pool is initialised and is the documented
-    // source for key material on Linux and the BSDs; reading it needs no unsafe code.
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    // The same OS source as session ids and audit keys (getrandom(2) on Linux).
+    getrandom::fill(&mut bytes).map_err(io::Error::other)?;
     Ok(format!("{API_KEY_PREFIX}{}", b64::encode(&bytes)))
 }
 

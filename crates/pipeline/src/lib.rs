@@ -16,6 +16,7 @@ pub mod error;
 pub mod intercept;
 pub mod pins;
 pub mod policy_handle;
+pub mod rehearsal;
 pub mod session_factory;
 pub mod telemetry;
 

@@ -129,12 +129,18 @@ impl PolicyHandle {
                         for w in &warnings {
                             tracing::warn!(target: "toolgate::policy", "{w}");
                         }
+                        let changes =
+                            toolgate_policy::diff::diff(handle.current().policy(), policy.policy());
                         tracing::info!(
                             target: "toolgate::policy",
                             version = policy.version(),
+                            changes = %toolgate_policy::diff::summary(&changes),
                             "policy reloaded from {}",
                             path.display()
                         );
+                        for c in &changes {
+                            tracing::info!(target: "toolgate::policy", "policy change: {c}");
+                        }
                         handle.inner.current.store(Arc::new(policy));
                         handle.inner.reloads.fetch_add(1, Ordering::Relaxed);
                     }

@@ -87,6 +87,14 @@ impl Diagnostics {
         });
     }
 
+    /// How many errors so far (a parser compares before and after a part).
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }

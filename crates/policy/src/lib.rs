@@ -9,10 +9,12 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod cases;
 pub mod compile;
 pub mod conditions;
 pub mod decide;
 pub mod diagnostics;
+pub mod diff;
 pub mod fmt;
 pub mod fspath;
 pub mod glob;

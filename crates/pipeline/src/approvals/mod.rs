@@ -35,7 +35,7 @@ mod tests;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast, oneshot};
 use toolgate_audit::time::format_rfc3339;
@@ -48,11 +48,11 @@ pub use view::{ApprovalEvent, ApprovalView, DecidedView};
 use state::{Binding, Pending, State};
 
 /// Where the queue reads the time (injected so tests move it by hand).
-pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+pub type Clock = Arc<dyn toolgate_clock::Clock>;
 
 /// The operating system's wall clock.
 pub fn system_clock() -> Clock {
-    Arc::new(SystemTime::now)
+    Arc::new(toolgate_clock::SystemClock)
 }
 
 /// Longest a request may wait, whatever the caller asks (a week): keeps deadline
@@ -121,7 +121,7 @@ impl ApprovalQueue {
             policy_version: req.policy_version.clone(),
             session: Some(req.session.clone()),
         };
-        let now = (self.inner.clock)();
+        let now = self.inner.clock.now();
         self.lock().remembered_by(binding, now)
     }
 
@@ -129,7 +129,7 @@ impl ApprovalQueue {
     /// covers identical later calls there as it does for answers from the queue.
     pub fn remember_approval(&self, req: &NewApproval, approver: &str) {
         let Some(remember) = req.remember else { return };
-        let now = (self.inner.clock)();
+        let now = self.inner.clock.now();
         let (session, until) = match remember {
             Remember::Session => (Some(req.session.clone()), None),
             Remember::For(d) => match now.checked_add(d) {
@@ -163,7 +163,7 @@ impl ApprovalQueue {
     /// Queues the request. The receiver resolves exactly once; at `timeout` (at most
     /// [`MAX_TIMEOUT`]) with `Denied { why: Expired }`.
     pub fn submit(&self, req: NewApproval) -> (String, oneshot::Receiver<Decision>) {
-        let now = (self.inner.clock)();
+        let now = self.inner.clock.now();
         let timeout = req.timeout.min(MAX_TIMEOUT);
         let expires_at = now.checked_add(timeout).unwrap_or(now);
         let id = crate::session_factory::new_session_id();
@@ -245,7 +245,7 @@ impl ApprovalQueue {
         comment: Option<String>,
     ) -> Result<DecidedView, AnswerError> {
         let comment = clean_comment(comment);
-        let now = (self.inner.clock)();
+        let now = self.inner.clock.now();
         let mut state = self.lock();
         let lapsed = state.take_lapsed(now, tokio::time::Instant::now());
         let result = match state.pending.get(id) {
@@ -346,7 +346,7 @@ impl ApprovalQueue {
     /// Pending requests, oldest first.
     pub fn list(&self) -> Vec<ApprovalView> {
         self.sweep();
-        let now = (self.inner.clock)();
+        let now = self.inner.clock.now();
         let instant = tokio::time::Instant::now();
         let state = self.lock();
         let mut pending: Vec<&Pending> = state.pending.values().collect();
@@ -379,7 +379,7 @@ impl ApprovalQueue {
 
     /// Ends requests that expired or lost their waiter.
     fn sweep(&self) {
-        let now = (self.inner.clock)();
+        let now = self.inner.clock.now();
         let lapsed = self.lock().take_lapsed(now, tokio::time::Instant::now());
         if !lapsed.is_empty() {
             self.finish(

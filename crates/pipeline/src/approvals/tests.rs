@@ -1,37 +1,19 @@
 //! The queue with an injected wall clock and tokio's paused clock: nothing here sleeps.
 
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 use toolgate_audit::{ApprovalStage, AuditLog, AuditOptions, RecordType, VerifyOptions};
+use toolgate_clock::ManualClock;
 
 use super::*;
 
-/// A wall clock tests move by hand.
-#[derive(Clone)]
-struct TestClock(Arc<Mutex<SystemTime>>);
-
-impl TestClock {
-    fn new() -> Self {
-        TestClock(Arc::new(Mutex::new(
-            SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000),
-        )))
-    }
-
-    fn advance(&self, by: Duration) {
-        *self.0.lock().unwrap() += by;
-    }
-
-    fn clock(&self) -> Clock {
-        let t = self.0.clone();
-        Arc::new(move || *t.lock().unwrap())
-    }
-}
-
-fn queue() -> (ApprovalQueue, TestClock) {
-    let clock = TestClock::new();
-    (ApprovalQueue::new(clock.clock()), clock)
+fn queue() -> (ApprovalQueue, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000),
+    ));
+    (ApprovalQueue::new(clock.clone()), clock)
 }
 
 fn request() -> NewApproval {

@@ -308,26 +308,12 @@ impl Interceptor {
         if d.reservations.is_empty() {
             return Ok(None);
         }
-        let requests: Vec<CounterRequest> = d
-            .reservations
-            .iter()
-            .map(|r| CounterRequest::new(r.key.clone(), r.amount, r.max, store_window(r.window)))
-            .collect();
-        match self.store.reserve(&requests).await {
+        match self.store.reserve(&counter_requests(d)).await {
             Ok(ReserveOutcome::Granted(res)) => Ok(Some(res)),
             Ok(ReserveOutcome::Limited(l)) => {
                 let r = &d.reservations[l.index.min(d.reservations.len() - 1)];
                 telemetry::limit_hit(&r.counter);
-                let reason = match &r.reason {
-                    Some(reason) => reason.to_string(),
-                    None => format!(
-                        "limit of {} per {} reached for `{}` (used {})",
-                        fmt_amount(r.max),
-                        r.window,
-                        r.counter,
-                        fmt_amount(l.used)
-                    ),
-                };
+                let reason = limit_reason(r, l.used);
                 let retry = l
                     .retry_after
                     .map(|d: Duration| d.as_secs_f64().ceil().max(1.0) as u64);
@@ -520,6 +506,17 @@ impl Judged {
     }
 }
 
+/// The counter requests a decision's reservations make, in the store's terms.
+pub(crate) fn counter_requests(d: &Decision) -> Vec<CounterRequest> {
+    d.reservations
+        .iter()
+        .map(|r| CounterRequest::new(r.key.clone(), r.amount, r.max, store_window(r.window)))
+        .collect()
+}
+
+/// The policy and the store each name windows (neither crate may depend on the other:
+/// the policy crate stays free of storage, the store knows nothing of policies), so the
+/// pipeline, which holds both, translates.
 fn store_window(w: toolgate_policy::model::Window) -> StoreWindow {
     use toolgate_policy::model::{CalendarUnit, Window};
     match w {
@@ -527,6 +524,20 @@ fn store_window(w: toolgate_policy::model::Window) -> StoreWindow {
         Window::Calendar(CalendarUnit::Hour) => StoreWindow::Calendar(StoreUnit::Hour),
         Window::Calendar(CalendarUnit::Day) => StoreWindow::Calendar(StoreUnit::Day),
         Window::Rolling(secs) => StoreWindow::Rolling(Duration::from_secs(secs.get())),
+    }
+}
+
+/// What the agent reads when a limit refuses its call: the rule's own reason, or the numbers.
+pub(crate) fn limit_reason(r: &toolgate_policy::Reservation, used: f64) -> String {
+    match &r.reason {
+        Some(reason) => reason.to_string(),
+        None => format!(
+            "limit of {} per {} reached for `{}` (used {})",
+            fmt_amount(r.max),
+            r.window,
+            r.counter,
+            fmt_amount(used)
+        ),
     }
 }
 

@@ -26,6 +26,7 @@ mod server;
 mod tests;
 
 pub use approve::Held;
+pub(crate) use call::{counter_requests, limit_reason};
 pub use outlets::{AgentSink, Outlets};
 pub use permit::{Outbound, Permitted, UpstreamClosed, UpstreamWriter};
 use refusal::Refused;
