@@ -24,6 +24,7 @@
 pub mod http;
 mod json;
 mod machine;
+pub mod pin_listing;
 mod policies;
 mod relay;
 mod report;

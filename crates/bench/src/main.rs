@@ -73,6 +73,19 @@ struct Cli {
     /// Keep the temporary directory (policies, stderr of every child, audit log).
     #[arg(long)]
     keep_temp: bool,
+    /// Measure only what pins cost large `tools/list` answers (first listing, later listing,
+    /// next process, pins off), for each `--pin-tools` count; `--rounds` runs, medians shown.
+    #[arg(long)]
+    pin_listing: bool,
+    /// With `--pin-listing`: generated tools beside the example server's 15
+    /// [default: 1250,2500,5000,10000].
+    #[arg(
+        long,
+        value_name = "N,…",
+        value_delimiter = ',',
+        requires = "pin_listing"
+    )]
+    pin_tools: Vec<usize>,
     /// HTTP: concurrent sessions at each throughput level.
     #[arg(
         long,
@@ -108,6 +121,9 @@ fn main() -> ExitCode {
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     let cli = Cli::parse();
+    if cli.pin_listing {
+        return pin_listing(&cli);
+    }
     let cfg = match config(&cli) {
         Ok(cfg) => cfg,
         Err(message) => {
@@ -132,6 +148,46 @@ fn main() -> ExitCode {
         eprintln!("toolgate-bench: wrote {}", path.display());
     }
     ExitCode::SUCCESS
+}
+
+/// `--pin-listing`: the pin file's cost on large listings, instead of the sections.
+fn pin_listing(cli: &Cli) -> ExitCode {
+    let binaries = binary(cli.toolgate.as_deref(), "toolgate", "toolgate-cli").and_then(|t| {
+        binary(
+            cli.server.as_deref(),
+            "toolgate-example-server",
+            "toolgate-example-server",
+        )
+        .map(|s| (t, s))
+    });
+    let (toolgate, server) = match binaries {
+        Ok(b) => b,
+        Err(message) => {
+            eprintln!("toolgate-bench: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let counts = if cli.pin_tools.is_empty() {
+        bench::pin_listing::DEFAULT_COUNTS.to_vec()
+    } else {
+        cli.pin_tools.clone()
+    };
+    let p = bench::pin_listing::PinListing {
+        toolgate,
+        server,
+        counts,
+        runs: cli.rounds.map_or(3, |n| n as usize),
+    };
+    match bench::pin_listing::run(&p) {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("toolgate-bench: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn config(cli: &Cli) -> Result<Config, String> {

@@ -23,6 +23,10 @@ pub enum CatalogError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "pin file {path} has version {version}, written by a newer toolgate (this one reads versions 1 and 2); upgrade toolgate or pin into another file"
+    )]
+    PinsVersion { path: PathBuf, version: u64 },
     #[error("tool definition has no string `name`")]
     MissingName,
     #[error("unknown drift mode `{0}`; expected block, warn or allow")]

@@ -3,8 +3,13 @@
 //! A server can change a tool after the operator reviewed it — a new sentence in the
 //! description that instructs the model, a new `bcc` parameter. The pin file
 //! (`toolgate.pins.json`) records the SHA-256 of each tool's canonical definition, when it
-//! was first seen, and the definition itself, so [`PinFile::check`] can say exactly what
+//! was first seen, and the definition itself, so [`ServerPins::check`] can say exactly what
 //! changed and the gateway can block, warn or allow ([`DriftMode`]).
+//!
+//! One file holds any number of servers: pins are filed under a server key
+//! ([`server_key`]: the operator's name for the server, or its `serverInfo.name` and how it
+//! is reached), so gateways for different servers can share a folder and a pin file.
+//! Version 1 files (one flat map, before keys) are read and written back as version 2.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -114,7 +119,12 @@ pub enum DriftKind {
 pub struct Drift {
     pub tool: String,
     pub kind: DriftKind,
-    /// Human-readable account of the change, one line per difference.
+    /// Which pinned fields ([`PINNED_FIELDS`]) changed: names from a fixed list, safe to
+    /// show anyone, unlike `diff`, which quotes what the server sent.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Human-readable account of the change, one line per difference. Quotes the server's
+    /// text: for the operator, never for the model.
     pub diff: String,
 }
 
@@ -153,30 +163,229 @@ impl fmt::Display for DriftMode {
     }
 }
 
-/// The lockfile: tool name → pin.
+/// The version this toolgate writes: pins grouped by server ([`PinFile::servers`]).
+pub const PIN_FILE_VERSION: u32 = 2;
+
+/// Where a version 1 file's pins (one flat map, no server) wait until a server claims them
+/// ([`PinFile::claim_legacy`]). Not a key a server can get: keys never start with `(`.
+pub const LEGACY_KEY: &str = "(version 1 pins, not yet claimed by a server)";
+
+/// The key a server's pins are filed under. The operator's name for it when given
+/// (`--server-name`); otherwise `serverInfo.name` and how it is reached (the command line
+/// or the URL), so two servers never share pins and the same server always finds its own.
+pub fn server_key(operator_name: Option<&str>, server_name: Option<&str>, reached: &str) -> String {
+    if let Some(name) = operator_name {
+        return name.to_owned();
+    }
+    // The server chooses its name: cap it, so a huge one can't bloat every log line.
+    let name: String = server_name
+        .filter(|n| !n.is_empty())
+        .unwrap_or("(unnamed server)")
+        .chars()
+        .take(128)
+        .collect();
+    format!("{name} @ {reached}")
+}
+
+/// Why an operator-given server name can't be a key, if it can't.
+pub fn check_operator_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() || name.starts_with('(') || name.chars().any(char::is_control) {
+        return Err(format!(
+            "`{}` can't name a server: give a non-empty name without control characters that does not start with `(`",
+            name.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+/// How a stdio server is reached, for [`server_key`]: its command line, each argument
+/// quoted when it holds a space or a quote.
+pub fn stdio_reach(command: &[std::ffi::OsString]) -> String {
+    command
+        .iter()
+        .map(|a| {
+            let a = a.to_string_lossy();
+            if a.is_empty() || a.contains([' ', '\t', '"', '\'']) {
+                format!("{a:?}")
+            } else {
+                a.into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The pins of one server: tool name → pin.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServerPins {
+    /// `serverInfo.name` when the server was first pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_name: Option<String>,
+    /// How the server was reached (command line or URL) when first pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached: Option<String>,
+    #[serde(default)]
+    pub tools: BTreeMap<String, Pin>,
+}
+
+impl ServerPins {
+    /// The pin of a tool, if any.
+    pub fn get(&self, name: &str) -> Option<&Pin> {
+        self.tools.get(name)
+    }
+
+    /// Pins a tool's current definition (first pin, or acceptance of a change), stamped now.
+    pub fn accept(&mut self, tool: &Value) -> Result<(), CatalogError> {
+        self.accept_at(tool, &rfc3339_utc(SystemTime::now()))
+    }
+
+    /// [`ServerPins::accept`] with an explicit timestamp (for tests and injected clocks).
+    /// Re-accepting a pinned tool keeps its `first_seen`.
+    pub fn accept_at(&mut self, tool: &Value, now: &str) -> Result<(), CatalogError> {
+        let name = tool_name(tool)?;
+        let first_seen = self
+            .tools
+            .get(name)
+            .map_or_else(|| now.to_owned(), |p| p.first_seen.clone());
+        let pin = Pin {
+            sha256: canonical_hash(tool),
+            first_seen,
+            definition: pinned_definition(tool),
+        };
+        self.tools.insert(name.to_owned(), pin);
+        Ok(())
+    }
+
+    /// Forgets a tool (after it was removed on purpose).
+    pub fn forget(&mut self, name: &str) -> bool {
+        self.tools.remove(name).is_some()
+    }
+
+    /// Compares a `tools/list` result with the pins: changed and new tools in list order,
+    /// then removed tools by name. Tools without a string name are skipped. One hash and
+    /// one look-up per tool: linear in the number of tools.
+    pub fn check(&self, tools: &[Value]) -> Vec<Drift> {
+        let mut drifts = Vec::new();
+        let mut listed = std::collections::HashSet::with_capacity(tools.len());
+        for tool in tools {
+            let Ok(name) = tool_name(tool) else { continue };
+            listed.insert(name);
+            if let Some(d) = self.check_one(name, tool, &canonical_hash(tool)) {
+                drifts.push(d);
+            }
+        }
+        for (name, pin) in &self.tools {
+            if !listed.contains(name.as_str()) {
+                drifts.push(Drift {
+                    tool: name.clone(),
+                    kind: DriftKind::Removed,
+                    fields: Vec::new(),
+                    diff: format!("no longer listed (pinned since {})", pin.first_seen),
+                });
+            }
+        }
+        drifts
+    }
+
+    /// How one listed tool (named `name`, whose [`canonical_hash`] is `hash`) differs from
+    /// its pin, if it does. Never reports [`DriftKind::Removed`].
+    pub fn check_one(&self, name: &str, tool: &Value, hash: &str) -> Option<Drift> {
+        match self.tools.get(name) {
+            Some(pin) if pin.sha256 == hash => None,
+            Some(pin) => {
+                let now = pinned_definition(tool);
+                Some(Drift {
+                    tool: name.to_owned(),
+                    kind: DriftKind::Changed,
+                    fields: PINNED_FIELDS
+                        .iter()
+                        .filter(|f| pin.definition.get(**f) != now.get(**f))
+                        .map(|f| (*f).to_owned())
+                        .collect(),
+                    diff: definition_diff(&pin.definition, &now).join("\n"),
+                })
+            }
+            None => Some(Drift {
+                tool: name.to_owned(),
+                kind: DriftKind::New,
+                fields: Vec::new(),
+                diff: format!(
+                    "new tool, not pinned: sha256 {hash}; definition {}",
+                    canonical_json(&pinned_definition(tool))
+                ),
+            }),
+        }
+    }
+}
+
+/// The lockfile: server key ([`server_key`]) → that server's pins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PinFile {
     pub version: u32,
-    pub tools: BTreeMap<String, Pin>,
+    pub servers: BTreeMap<String, ServerPins>,
+}
+
+impl Default for PinFile {
+    fn default() -> Self {
+        PinFile::new()
+    }
+}
+
+/// What is on disk: version 2 (`servers`) or version 1 (one flat `tools` map).
+#[derive(Deserialize)]
+struct OnDisk {
+    version: u64,
+    #[serde(default)]
+    servers: Option<BTreeMap<String, ServerPins>>,
+    #[serde(default)]
+    tools: Option<BTreeMap<String, Pin>>,
 }
 
 impl PinFile {
     pub fn new() -> PinFile {
         PinFile {
-            version: 1,
-            tools: BTreeMap::new(),
+            version: PIN_FILE_VERSION,
+            servers: BTreeMap::new(),
         }
     }
 
-    /// Reads a pin file.
+    /// Reads a pin file. A version 1 file (one flat map of tools, from before pins were
+    /// kept per server) is read with its pins under [`LEGACY_KEY`], and written back as
+    /// version 2 by the next [`PinFile::save`].
     pub fn load(path: &Path) -> Result<PinFile, CatalogError> {
         let text = std::fs::read_to_string(path).map_err(|source| CatalogError::ReadPins {
             path: path.to_owned(),
             source,
         })?;
-        serde_json::from_str(&text).map_err(|source| CatalogError::ParsePins {
-            path: path.to_owned(),
-            source,
+        PinFile::parse(&text, path)
+    }
+
+    /// [`PinFile::load`] from text already read (`path` names it in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<PinFile, CatalogError> {
+        let disk: OnDisk =
+            serde_json::from_str(text).map_err(|source| CatalogError::ParsePins {
+                path: path.to_owned(),
+                source,
+            })?;
+        if disk.version > u64::from(PIN_FILE_VERSION) {
+            return Err(CatalogError::PinsVersion {
+                path: path.to_owned(),
+                version: disk.version,
+            });
+        }
+        let mut servers = disk.servers.unwrap_or_default();
+        if let Some(tools) = disk.tools.filter(|t| !t.is_empty()) {
+            servers.insert(
+                LEGACY_KEY.to_owned(),
+                ServerPins {
+                    tools,
+                    ..ServerPins::default()
+                },
+            );
+        }
+        Ok(PinFile {
+            version: PIN_FILE_VERSION,
+            servers,
         })
     }
 
@@ -214,70 +423,71 @@ impl PinFile {
         written.map_err(err)
     }
 
-    /// The pin of a tool, if any.
-    pub fn get(&self, name: &str) -> Option<&Pin> {
-        self.tools.get(name)
+    /// Whether a pin file could be written at `path` (creates and removes a temporary file
+    /// beside it, as [`PinFile::save`] would).
+    pub fn writable(path: &Path) -> Result<(), CatalogError> {
+        let tmp = temp_path(path);
+        let made = std::fs::File::create(&tmp);
+        let _ = std::fs::remove_file(&tmp);
+        made.map(|_| ()).map_err(|source| CatalogError::WritePins {
+            path: path.to_owned(),
+            source,
+        })
     }
 
-    /// Pins a tool's current definition (first pin, or acceptance of a change), stamped now.
-    pub fn accept(&mut self, tool: &Value) -> Result<(), CatalogError> {
-        self.accept_at(tool, &rfc3339_utc(SystemTime::now()))
+    /// The pins of the server filed under `key`.
+    pub fn server(&self, key: &str) -> Option<&ServerPins> {
+        self.servers.get(key)
     }
 
-    /// [`PinFile::accept`] with an explicit timestamp (for tests and injected clocks).
-    /// Re-accepting a pinned tool keeps its `first_seen`.
-    pub fn accept_at(&mut self, tool: &Value, now: &str) -> Result<(), CatalogError> {
-        let name = tool_name(tool)?;
-        let first_seen = self
-            .tools
-            .get(name)
-            .map_or_else(|| now.to_owned(), |p| p.first_seen.clone());
-        let pin = Pin {
-            sha256: canonical_hash(tool),
-            first_seen,
-            definition: pinned_definition(tool),
+    /// The pins of the server filed under `key`, created empty when missing.
+    pub fn server_mut(&mut self, key: &str) -> &mut ServerPins {
+        self.servers.entry(key.to_owned()).or_default()
+    }
+
+    /// Gives a version 1 file's pins to the server under `key`, when it has none of its own:
+    /// the old file belonged to one server, and the first one to use it is taken to be it.
+    /// True when pins moved (the caller saves the file).
+    pub fn claim_legacy(&mut self, key: &str) -> bool {
+        if self.servers.get(key).is_some_and(|s| !s.tools.is_empty()) {
+            return false;
+        }
+        let Some(legacy) = self.servers.remove(LEGACY_KEY) else {
+            return false;
         };
-        self.tools.insert(name.to_owned(), pin);
+        let entry = self.server_mut(key);
+        entry.tools = legacy.tools;
+        true
+    }
+
+    /// Whether the server under `key` may be pinned on first sight (trust on first use):
+    /// only while it has no pins, and only when no other entry was reached the same way
+    /// under another `serverInfo` name (`reached` is `None` for an operator-named server;
+    /// entries an operator named are not compared).
+    /// A server that renames itself would otherwise get a fresh, unchecked set of pins.
+    pub fn first_use(&self, key: &str, reached: Option<&str>) -> Result<(), String> {
+        if self.servers.get(key).is_some_and(|s| !s.tools.is_empty()) {
+            return Err(format!("`{key}` is pinned already"));
+        }
+        if self.servers.contains_key(LEGACY_KEY) {
+            return Err("the pin file holds version 1 pins nobody claimed".into());
+        }
+        if let Some(reached) = reached
+            && let Some((other, _)) = self
+                .servers
+                .iter()
+                // Entries the operator named (no `server_name`) are other servers by choice.
+                .find(|(k, s)| {
+                    k.as_str() != key
+                        && s.server_name.is_some()
+                        && s.reached.as_deref() == Some(reached)
+                })
+        {
+            return Err(format!(
+                "the server reached by `{reached}` was pinned as `{other}` and now gives another name"
+            ));
+        }
         Ok(())
-    }
-
-    /// Forgets a tool (after it was removed on purpose).
-    pub fn forget(&mut self, name: &str) -> bool {
-        self.tools.remove(name).is_some()
-    }
-
-    /// Compares a `tools/list` result with the pins: changed and new tools in list order,
-    /// then removed tools by name. Tools without a string name are skipped.
-    pub fn check(&self, tools: &[Value]) -> Vec<Drift> {
-        let mut drifts = Vec::new();
-        let mut listed = std::collections::BTreeSet::new();
-        for tool in tools {
-            let Ok(name) = tool_name(tool) else { continue };
-            listed.insert(name.to_owned());
-            match self.tools.get(name) {
-                Some(pin) if pin.sha256 == canonical_hash(tool) => {}
-                Some(pin) => drifts.push(Drift {
-                    tool: name.to_owned(),
-                    kind: DriftKind::Changed,
-                    diff: definition_diff(&pin.definition, &pinned_definition(tool)).join("\n"),
-                }),
-                None => drifts.push(Drift {
-                    tool: name.to_owned(),
-                    kind: DriftKind::New,
-                    diff: format!("new tool, not pinned: {}", canonical_hash(tool)),
-                }),
-            }
-        }
-        for (name, pin) in &self.tools {
-            if !listed.contains(name) {
-                drifts.push(Drift {
-                    tool: name.clone(),
-                    kind: DriftKind::Removed,
-                    diff: format!("no longer listed (pinned since {})", pin.first_seen),
-                });
-            }
-        }
-        drifts
     }
 }
 

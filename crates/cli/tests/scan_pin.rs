@@ -271,14 +271,17 @@ fn scan_writes_output_and_pin_files() {
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains(&format!(
-            "pinned {EXAMPLE_TOOLS} tools in {} ({EXAMPLE_TOOLS} new, 0 changed and re-approved, 0 unchanged)",
+            "pinned {EXAMPLE_TOOLS} tools of toolgate-example-server @ {} in {} ({EXAMPLE_TOOLS} new, 0 changed and re-approved, 0 unchanged)",
+            example().to_string_lossy(),
             pins.display()
         )),
         "{stderr}"
     );
     assert_validates(&std::fs::read_to_string(&output).unwrap(), "policy.yaml");
-    let pinned: Value = serde_json::from_slice(&std::fs::read(&pins).unwrap()).unwrap();
-    assert_eq!(pinned["tools"].as_object().unwrap().len(), EXAMPLE_TOOLS);
+    assert_eq!(
+        read_pins(&pins)["tools"].as_object().unwrap().len(),
+        EXAMPLE_TOOLS
+    );
     // What scan pinned, `pin --check` agrees with.
     let out = pin(&pins, &["--check"]);
     assert!(out.status.success(), "{}", describe(&out));
@@ -549,8 +552,26 @@ fn pin(pins: &Path, extra: &[&str]) -> Output {
     toolgate(&args)
 }
 
+/// The pins of the one server in the file (version 2: `servers` → key → `tools`).
 fn read_pins(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    let file: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(file["version"], 2, "{file}");
+    let servers = file["servers"].as_object().unwrap();
+    assert_eq!(servers.len(), 1, "{file}");
+    servers.values().next().unwrap().clone()
+}
+
+/// Edits the pins of the one server in the file.
+fn edit_pins(path: &Path, edit: impl FnOnce(&mut Value)) {
+    let mut file: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let server = file["servers"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .next()
+        .unwrap();
+    edit(server);
+    std::fs::write(path, serde_json::to_string_pretty(&file).unwrap()).unwrap();
 }
 
 #[test]
@@ -568,13 +589,13 @@ fn pin_first_run_pins_every_tool_and_a_second_finds_no_drift() {
     );
     assert!(
         stdout.contains(&format!(
-            "0 unchanged, {EXAMPLE_TOOLS} newly pinned, 0 accepted, 0 changed and not accepted, 0 no longer listed; wrote {}",
+            "0 unchanged, {EXAMPLE_TOOLS} newly pinned, 0 accepted, 0 changed and not accepted, 0 new and not accepted, 0 no longer listed; wrote {}",
             pins.display()
         )),
         "{stdout}"
     );
     let file = read_pins(&pins);
-    assert_eq!(file["version"], 1);
+    assert_eq!(file["server_name"], "toolgate-example-server");
     assert_eq!(file["tools"].as_object().unwrap().len(), EXAMPLE_TOOLS);
     let echo = &file["tools"]["echo"];
     assert_eq!(echo["sha256"].as_str().unwrap().len(), 64);
@@ -588,7 +609,7 @@ fn pin_first_run_pins_every_tool_and_a_second_finds_no_drift() {
     assert!(out.status.success(), "{}", describe(&out));
     assert!(
         text(&out.stdout).contains(&format!(
-            "{EXAMPLE_TOOLS} unchanged, 0 newly pinned, 0 accepted, 0 changed and not accepted, 0 no longer listed; pin file not modified"
+            "{EXAMPLE_TOOLS} unchanged, 0 newly pinned, 0 accepted, 0 changed and not accepted, 0 new and not accepted, 0 no longer listed; pin file not modified"
         )),
         "{}",
         describe(&out)
@@ -614,11 +635,11 @@ fn pin_first_run_pins_every_tool_and_a_second_finds_no_drift() {
 /// pinned: the definition and its hash, as `toolgate pin` would have written them. (The
 /// example server's `mutate_tools` can only be called over MCP, not from the CLI.)
 fn pin_an_older_echo(pins: &Path) {
-    let mut file = read_pins(pins);
-    let echo = &mut file["tools"]["echo"];
-    echo["definition"]["description"] = "Echo the given text back.".into();
-    echo["sha256"] = toolgate_catalog::canonical_hash(&echo["definition"]).into();
-    std::fs::write(pins, serde_json::to_string_pretty(&file).unwrap()).unwrap();
+    edit_pins(pins, |server| {
+        let echo = &mut server["tools"]["echo"];
+        echo["definition"]["description"] = "Echo the given text back.".into();
+        echo["sha256"] = toolgate_catalog::canonical_hash(&echo["definition"]).into();
+    });
 }
 
 #[test]
@@ -647,9 +668,9 @@ fn pin_check_catches_a_changed_description_until_it_is_accepted() {
         "{stdout}"
     );
 
-    // Plain `pin` reports the change but does not accept it.
+    // Plain `pin` reports the change but does not accept it, and fails until it is.
     let out = pin(&pins, &[]);
-    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains("  CHANGED   echo  differs from its pin; NOT accepted\n"),
@@ -685,9 +706,9 @@ fn pin_accept_all_and_removed_tools() {
     assert!(pin(&pins, &[]).status.success());
     pin_an_older_echo(&pins);
     // A tool the server no longer lists: reported, never a failure, and its pin is kept.
-    let mut file = read_pins(&pins);
-    file["tools"]["retired_tool"] = file["tools"]["add"].clone();
-    std::fs::write(&pins, serde_json::to_string(&file).unwrap()).unwrap();
+    edit_pins(&pins, |server| {
+        server["tools"]["retired_tool"] = server["tools"]["add"].clone();
+    });
 
     let out = pin(&pins, &["--accept-all"]);
     assert!(out.status.success(), "{}", describe(&out));

@@ -234,6 +234,42 @@ pub fn tools(echo_revision: u64) -> Vec<Value> {
     ]
 }
 
+/// The catalogue as `config` shapes it: `echo`'s description replaced, generated tools
+/// appended, and `late_tool` when `late` (see [`super::ServerConfig`]).
+pub(super) fn configured_tools(
+    config: &super::ServerConfig,
+    echo_revision: u64,
+    late: bool,
+) -> Vec<Value> {
+    let mut all = tools(echo_revision);
+    if let Some(text) = &config.echo_description {
+        for t in &mut all {
+            if t["name"] == "echo" {
+                t["description"] = json!(text);
+            }
+        }
+    }
+    all.extend((1..=config.extra_tools).map(|i| {
+        tool(
+            &format!("bulk_{i:05}"),
+            &format!("Bulk tool {i}"),
+            &format!("Generated tool number {i}; answers like echo."),
+            object(json!({"text": {"type": "string"}}), &["text"]),
+            read_only(),
+        )
+    }));
+    if late {
+        all.push(tool(
+            "late_tool",
+            "Late tool",
+            "A tool the server added after its tools were first listed.",
+            object(json!({"cmd": {"type": "string"}}), &[]),
+            json!({"readOnlyHint": false, "destructiveHint": true}),
+        ));
+    }
+    all
+}
+
 /// The `initialize` result: the client's revision when supported, else the default.
 pub(super) fn initialize_result(params: &Value) -> Value {
     let requested = params.get("protocolVersion").and_then(Value::as_str);

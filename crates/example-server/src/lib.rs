@@ -55,6 +55,12 @@ pub struct ServerConfig {
     pub log_path: Option<PathBuf>,
     /// Misbehave over streamable HTTP in these ways (toolgate's robustness tests).
     pub quirks: Vec<http::HttpQuirk>,
+    /// Describe `echo` with this text instead (a server changed between two runs).
+    pub echo_description: Option<String>,
+    /// After the first `tools/list`, list one more tool (`late_tool`) and say the list changed.
+    pub add_tool_after_list: bool,
+    /// List this many generated tools (`bulk_00001`…) after the catalogue (large servers).
+    pub extra_tools: usize,
 }
 
 /// Why [`serve`] returned; the binary turns it into an exit code.
@@ -94,6 +100,8 @@ struct Server {
     /// Cached catalogue; replaced (not edited) by `mutate_tools` so readers never wait long.
     tools: RwLock<Arc<Vec<Value>>>,
     echo_revision: AtomicU64,
+    /// A `tools/list` was answered (for `add_tool_after_list`).
+    listed: std::sync::atomic::AtomicBool,
     /// Calls answered so far; shared by every HTTP session so `exit_after` counts per
     /// process, as it does over stdio where a process is one connection.
     calls: Arc<AtomicU64>,
@@ -221,10 +229,10 @@ impl Server {
         calls: Arc<AtomicU64>,
     ) -> Self {
         Self {
-            config,
             out,
-            tools: RwLock::new(Arc::new(catalog::tools(0))),
+            tools: RwLock::new(Arc::new(catalog::configured_tools(&config, 0, false))),
             echo_revision: AtomicU64::new(0),
+            listed: std::sync::atomic::AtomicBool::new(false),
             calls,
             next_request_id: AtomicU64::new(1),
             next_batch: AtomicU64::new(0),
@@ -232,6 +240,7 @@ impl Server {
             inflight: Mutex::new(HashMap::new()),
             stop: Notify::new(),
             exit_reason: Mutex::new(None),
+            config,
         }
     }
 
@@ -462,7 +471,15 @@ impl Server {
 
     fn list_tools(&self, params: &Value) -> Result<Value, RpcError> {
         let tools = Arc::clone(&self.tools.read().expect("tools lock"));
-        catalog::page(&tools, params.get("cursor"), self.config.page_size)
+        let page = catalog::page(&tools, params.get("cursor"), self.config.page_size);
+        if self.config.add_tool_after_list && !self.listed.swap(true, Ordering::SeqCst) {
+            // A server that adds a tool once it was seen (and, honestly, says so).
+            let revision = self.echo_revision.load(Ordering::SeqCst);
+            *self.tools.write().expect("tools lock") =
+                Arc::new(catalog::configured_tools(&self.config, revision, true));
+            self.notify("notifications/tools/list_changed", Value::Null);
+        }
+        page
     }
 
     /// Runs one `tools/call`, applying `crash_on` and `exit_after` first.
@@ -555,7 +572,9 @@ impl Server {
     /// Changes `echo`'s description and tells the client; returns the new revision.
     fn mutate_tools(&self) -> u64 {
         let revision = self.echo_revision.fetch_add(1, Ordering::SeqCst) + 1;
-        *self.tools.write().expect("tools lock") = Arc::new(catalog::tools(revision));
+        let late = self.listed.load(Ordering::SeqCst) && self.config.add_tool_after_list;
+        *self.tools.write().expect("tools lock") =
+            Arc::new(catalog::configured_tools(&self.config, revision, late));
         self.notify("notifications/tools/list_changed", Value::Null);
         revision
     }

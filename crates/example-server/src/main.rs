@@ -69,6 +69,17 @@ impl From<Quirk> for HttpQuirk {
             Quirk::RequestsOnGetOnly => HttpQuirk::RequestsOnGetOnly,
         }
     }
+    /// Describe `echo` with TEXT (a server that changed since it was pinned; from the
+    /// environment, the same command line can start a changed server).
+    #[arg(long, value_name = "TEXT", env = "TOOLGATE_TESTKIT_ECHO_DESCRIPTION")]
+    echo_description: Option<String>,
+    /// After the first tools/list, list one more tool (`late_tool`) and send
+    /// notifications/tools/list_changed (a server that adds a tool once it was seen).
+    #[arg(long)]
+    add_tool_after_list: bool,
+    /// Also list N generated tools (`bulk_00001`…), for large-server benchmarks.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    extra_tools: usize,
 }
 
 fn main() {
@@ -94,6 +105,9 @@ fn main() {
         crash_on: cli.crash_on,
         log_path: std::env::var_os("TOOLGATE_TESTKIT_LOG").map(PathBuf::from),
         quirks: cli.quirk.iter().copied().map(HttpQuirk::from).collect(),
+        echo_description: cli.echo_description,
+        add_tool_after_list: cli.add_tool_after_list,
+        extra_tools: cli.extra_tools,
     };
     // One thread is enough (calls interleave on their sleeps) and keeps latency low for
     // benchmarks: no cross-thread wake-ups on the hot path.

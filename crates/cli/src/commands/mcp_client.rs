@@ -1,11 +1,14 @@
 //! A small synchronous MCP client over a child process's stdio, for the commands that only
 //! need to ask a server what it offers (`toolgate scan`, `toolgate pin`).
 //!
-//! It starts the server, says `initialize` (protocol 2025-06-18, no client capabilities) and
+//! It starts the server, says `initialize` (protocol 2025-06-18, declaring roots, sampling and
+//! elicitation like a real client: servers that list tools by the client's capabilities
+//! must show us all of them, or they could never be pinned) and
 //! `notifications/initialized`, follows `tools/list`'s `nextCursor` over every page, then
 //! closes the server's stdin and reaps it. Notifications from the server are skipped; a
-//! server→client request is answered with JSON-RPC error -32601 (`ping` gets its empty
-//! result, as the spec requires), since a client with no capabilities offers nothing else.
+//! server→client request gets the answer that asks least of anyone: `ping` its empty
+//! result, `roots/list` no roots, `elicitation/create` a decline, anything else (sampling
+//! included: there is no model here) JSON-RPC error -32601.
 //! Every answer has a deadline: a reader thread feeds lines into a channel, read with
 //! `recv_timeout`, so a server that hangs can't hang the command.
 //!
@@ -146,7 +149,11 @@ impl Client {
             "initialize",
             json!({
                 "protocolVersion": PROTOCOL_VERSION,
-                "capabilities": {},
+                "capabilities": {
+                    "roots": {"listChanged": false},
+                    "sampling": {},
+                    "elicitation": {},
+                },
                 "clientInfo": {"name": "toolgate", "version": env!("CARGO_PKG_VERSION")},
             }),
         )?;
@@ -273,6 +280,10 @@ impl Client {
             if let Some(request_id) = m.get("id") {
                 let reply = if name == "ping" {
                     json!({"jsonrpc": "2.0", "id": request_id, "result": {}})
+                } else if name == "roots/list" {
+                    json!({"jsonrpc": "2.0", "id": request_id, "result": {"roots": []}})
+                } else if name == "elicitation/create" {
+                    json!({"jsonrpc": "2.0", "id": request_id, "result": {"action": "decline"}})
                 } else {
                     json!({"jsonrpc": "2.0", "id": request_id, "error": {
                         "code": -32601,

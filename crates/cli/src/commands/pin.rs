@@ -1,19 +1,26 @@
-//! `toolgate pin [--pin-file FILE] [--accept TOOL]… [--accept-all] [--check] -- COMMAND…`:
-//! the tool lockfile. Runs the server, lists its tools and compares them with their pins
-//! (`toolgate_catalog::PinFile`, by SHA-256 of the canonical definition).
+//! `toolgate pin [--pin-file FILE] [--server-name NAME] [--accept [KEY/]TOOL]… [--accept-all]
+//! [--check] [-- COMMAND…]`: the tool lockfile. Runs the server, lists its tools and compares
+//! them with their pins (`toolgate_catalog::PinFile`, by SHA-256 of the canonical definition),
+//! filed under the server's key (`serverInfo.name` and the command line, or `--server-name`),
+//! as the gateway files them.
 //!
-//! * Without flags: pins every tool seen for the first time, and reports each pinned tool
-//!   whose definition changed (a word diff of the description, a path diff of the schemas)
-//!   without accepting it. A changed description is how a "rug pull" starts, so a change is
-//!   only ever accepted by name (`--accept TOOL`) or wholesale (`--accept-all`).
+//! * Without a command: shows the pins in the file, server by server. Writes nothing.
+//! * Without flags: a server with no pins yet has every tool pinned (trust on first use, as
+//!   the gateway does). After that, a new or changed tool is shown (a word diff of the
+//!   description, a path diff of the schemas, the whole definition of a new tool) and not
+//!   accepted; the exit code is 1 until it is, by name (`--accept TOOL`, or `--accept
+//!   KEY/TOOL` to name the server too) or wholesale (`--accept-all`). A changed description is
+//!   how a "rug pull" starts.
 //! * `--check`: writes nothing; exit 1 when a tool changed or is not pinned yet.
 //! * Tools that are pinned but no longer listed are reported and keep their pin, so a tool
 //!   that disappears and comes back changed is still caught.
+//! * A version 1 pin file (one flat map, before pins were per server) is claimed by the
+//!   server run and written back as version 2.
 //!
 //! The pin file defaults to `toolgate.pins.json` in the current directory.
-//! Exit codes: 0 done (under `--check`: no drift); 1 drift under `--check`, or the server
-//! could not be run or listed; 2 a usage error, an `--accept` of a tool the server does not
-//! list, or a pin file that can't be read or written.
+//! Exit codes: 0 done (no new or changed tool left unaccepted); 1 a new or changed tool not
+//! accepted, or the server could not be run or listed; 2 a usage error, an `--accept` of a
+//! tool the server does not list, or a pin file that can't be read or written.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -22,7 +29,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::Value;
-use toolgate_catalog::pin::DEFAULT_PIN_FILE;
+use toolgate_catalog::pin::{DEFAULT_PIN_FILE, LEGACY_KEY, ServerPins, server_key, stdio_reach};
 use toolgate_catalog::{Drift, DriftKind, PinFile, canonical_hash};
 
 use crate::commands::mcp_client::{self, ServerInfo, printable};
@@ -37,10 +44,15 @@ pub struct Args {
     /// The pin file (lockfile), created when missing; the default is in the current directory.
     #[arg(long, value_name = "FILE", default_value = DEFAULT_PIN_FILE)]
     pin_file: PathBuf,
-    /// Re-approve the current definition of TOOL after reviewing its change (repeatable).
+    /// The key the server's pins are filed under, as given to `toolgate run --server-name`.
+    /// Default: the server's `serverInfo.name` and its command line.
+    #[arg(long, value_name = "NAME", value_parser = parse_server_name)]
+    server_name: Option<String>,
+    /// Pin the current definition of TOOL (new or changed) after reviewing it (repeatable).
+    /// `KEY/TOOL` names the server too (its key, as `toolgate pin` shows it).
     #[arg(long, value_name = "TOOL")]
     accept: Vec<String>,
-    /// Re-approve the current definition of every listed tool.
+    /// Pin the current definition of every listed tool.
     #[arg(long, conflicts_with = "accept")]
     accept_all: bool,
     /// Only compare, write nothing: exit 1 if a tool changed or is not pinned yet.
@@ -49,9 +61,14 @@ pub struct Args {
     /// Seconds to wait for each answer from the server.
     #[arg(long, value_name = "SECONDS", default_value_t = mcp_client::DEFAULT_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
-    /// The MCP server to run (stdio), after `--`.
-    #[arg(last = true, required = true, value_name = "COMMAND")]
+    /// The MCP server to run (stdio), after `--`. Without it, the pins are shown.
+    #[arg(last = true, value_name = "COMMAND")]
     command: Vec<OsString>,
+}
+
+fn parse_server_name(s: &str) -> Result<String, String> {
+    toolgate_catalog::pin::check_operator_name(s)?;
+    Ok(s.to_owned())
 }
 
 /// Why a command stopped: the exit code and the message for stderr.
@@ -71,13 +88,91 @@ impl Failure {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    match pin(&args) {
+    let done = if args.command.is_empty() {
+        show(&args)
+    } else {
+        pin(&args)
+    };
+    match done {
         Ok(code) => code,
         Err(f) => {
             eprintln!("toolgate pin: {}", f.message);
             ExitCode::from(f.code)
         }
     }
+}
+
+/// Without a command: every server's pins.
+fn show(args: &Args) -> Result<ExitCode, Failure> {
+    if !args.accept.is_empty() || args.accept_all || args.check {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            "--accept, --accept-all and --check need the server: give its command after `--`, so its current definitions can be read",
+        ));
+    }
+    let path = &args.pin_file;
+    if !path.exists() {
+        println!("no pin file at {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pins = PinFile::load(path).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+    println!(
+        "pin file {}: {} server{}",
+        path.display(),
+        pins.servers.len(),
+        if pins.servers.len() == 1 { "" } else { "s" }
+    );
+    for (key, server) in &pins.servers {
+        let mut about = vec![format!("{} tools", server.tools.len())];
+        if let Some(name) = &server.server_name {
+            about.push(format!("serverInfo.name {}", printable(name)));
+        }
+        if let Some(reached) = &server.reached {
+            about.push(format!("reached by {}", printable(reached)));
+        }
+        if key == LEGACY_KEY {
+            about.push("from a version 1 file; the next server pinned or run claims them".into());
+        }
+        println!("server {}  ({})", printable(key), about.join("; "));
+        let width = name_width(server.tools.keys().map(String::as_str));
+        for (name, pin) in &server.tools {
+            println!(
+                "  {:<width$}  sha256 {}  pinned since {}",
+                printable(name),
+                short_hash(&pin.sha256),
+                printable(&pin.first_seen)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Which tools `--accept` names, once a `KEY/` prefix naming this server is taken off.
+fn accepted_names(args: &Args, key: &str, pins: &PinFile) -> Result<Vec<String>, Failure> {
+    let mut names = Vec::new();
+    for wanted in &args.accept {
+        if let Some(tool) = wanted.strip_prefix(key).and_then(|r| r.strip_prefix('/')) {
+            names.push(tool.to_owned());
+            continue;
+        }
+        if let Some(other) = pins
+            .servers
+            .keys()
+            .find(|k| wanted.starts_with(&format!("{k}/")))
+        {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                format!(
+                    "`{}` names the server `{}`, but the server run here is filed as `{}`; run that server, or give --server-name",
+                    printable(wanted),
+                    printable(other),
+                    printable(key)
+                ),
+            ));
+        }
+        names.push(wanted.clone());
+    }
+    Ok(names)
 }
 
 fn pin(args: &Args) -> Result<ExitCode, Failure> {
@@ -87,9 +182,12 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
     let mut pins =
         PinFile::load_or_new(path).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
     let (info, listed) = list(&args.command, args.timeout)?;
+    let reached = stdio_reach(&args.command);
+    let key = server_key(args.server_name.as_deref(), Some(&info.name), &reached);
     let tools = distinct_tools(listed, "toolgate pin");
     let names: BTreeSet<&str> = tools.iter().filter_map(tool_name).collect();
-    for wanted in &args.accept {
+    let accept_names = accepted_names(args, &key, &pins)?;
+    for wanted in &accept_names {
         if !names.contains(wanted.as_str()) {
             return Err(Failure::new(
                 EXIT_USAGE,
@@ -101,41 +199,71 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
             ));
         }
     }
+    let migrated = pins.claim_legacy(&key);
+    let operator_named = args.server_name.is_some();
+    let first_use = pins.first_use(&key, (!operator_named).then_some(reached.as_str()));
     println!(
-        "{}: {} tools; pin file {}",
+        "{}: {} tools; server {}; pin file {}",
         printable(&info.to_string()),
         tools.len(),
+        printable(&key),
         path.display()
     );
-    let drifts = pins.check(&tools);
+    if let Err(why) = &first_use
+        && pins.server(&key).is_none_or(|s| s.tools.is_empty())
+    {
+        // A server renamed under a pinned command line, or unclaimed version 1 pins.
+        println!(
+            "  (not pinning on first sight: {}; review every tool below)",
+            printable(why)
+        );
+    }
+    let first_use = first_use.is_ok();
+    if migrated {
+        println!(
+            "  (version 1 pins claimed by this server; the file is written back as version 2)"
+        );
+    }
+    let empty = ServerPins::default();
+    let drifts = pins.server(&key).unwrap_or(&empty).check(&tools);
     if args.check {
         return Ok(report_check(&drifts, tools.len(), existed, path));
     }
 
-    let accepts = |name: &str| args.accept_all || args.accept.iter().any(|a| a == name);
+    let accepts = |name: &str| args.accept_all || accept_names.iter().any(|a| a == name);
     let width = name_width(
         drifts
             .iter()
             .map(|d| d.tool.as_str())
-            .chain(args.accept.iter().map(String::as_str)),
+            .chain(accept_names.iter().map(String::as_str)),
     );
     let mut counts = Counts::default();
+    let entry = pins.server_mut(&key);
+    if first_use {
+        entry.server_name = (!operator_named).then(|| info.name.clone());
+        entry.reached = Some(reached.clone());
+    }
     for drift in &drifts {
         let name = format!("{:<width$}", printable(&drift.tool));
         let tool = tools
             .iter()
             .find(|t| tool_name(t) == Some(drift.tool.as_str()));
         match (drift.kind, tool) {
-            (DriftKind::New, Some(tool)) => {
-                accept(&mut pins, tool)?;
+            (DriftKind::New, Some(tool)) if first_use || accepts(&drift.tool) => {
+                accept(entry, tool)?;
                 counts.pinned += 1;
                 println!(
                     "  pinned    {name}  (new; sha256 {})",
                     short_hash(&canonical_hash(tool))
                 );
             }
+            (DriftKind::New, Some(_)) => {
+                counts.new += 1;
+                println!("  NEW       {name}  is not pinned; NOT accepted");
+                print_diff(drift);
+            }
             (DriftKind::Changed, Some(tool)) if accepts(&drift.tool) => {
-                accept(&mut pins, tool)?;
+                accept(entry, tool)?;
                 counts.accepted += 1;
                 println!("  accepted  {name}  (changed; the new definition is pinned)");
                 print_diff(drift);
@@ -155,7 +283,7 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
             (DriftKind::New, None) => {}
         }
     }
-    for name in &args.accept {
+    for name in &accept_names {
         if !drifts.iter().any(|d| &d.tool == name) {
             println!(
                 "  unchanged {:<width$}  already matches its pin",
@@ -163,17 +291,18 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
             );
         }
     }
-    let wrote = counts.pinned + counts.accepted > 0 || !existed;
+    let wrote = counts.pinned + counts.accepted > 0 || !existed || migrated;
     if wrote {
         pins.save(path)
             .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
     }
-    let unchanged = tools.len() - counts.pinned - counts.accepted - counts.changed;
+    let unchanged = tools.len() - counts.pinned - counts.accepted - counts.changed - counts.new;
     println!(
-        "{unchanged} unchanged, {} newly pinned, {} accepted, {} changed and not accepted, {} no longer listed; {}",
+        "{unchanged} unchanged, {} newly pinned, {} accepted, {} changed and not accepted, {} new and not accepted, {} no longer listed; {}",
         counts.pinned,
         counts.accepted,
         counts.changed,
+        counts.new,
         counts.removed,
         if wrote {
             format!("wrote {}", path.display())
@@ -181,11 +310,13 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
             "pin file not modified".to_owned()
         }
     );
-    if counts.changed > 0 {
+    if counts.changed + counts.new > 0 {
         println!(
-            "Review each change above; a changed description can carry instructions to the model. \
-             Accept one with `toolgate pin --accept TOOL -- …`."
+            "Review each tool above; a description can carry instructions to the model. \
+             Accept one with `toolgate pin --accept TOOL -- …`; running gateways pick up accepted pins without a restart."
         );
+        crate::pipe::verdict(EXIT_FAILED);
+        return Ok(ExitCode::from(EXIT_FAILED));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -193,6 +324,7 @@ fn pin(args: &Args) -> Result<ExitCode, Failure> {
 #[derive(Default)]
 struct Counts {
     pinned: usize,
+    new: usize,
     accepted: usize,
     changed: usize,
     removed: usize,
@@ -251,7 +383,7 @@ fn print_diff(drift: &Drift) {
     }
 }
 
-fn accept(pins: &mut PinFile, tool: &Value) -> Result<(), Failure> {
+fn accept(pins: &mut ServerPins, tool: &Value) -> Result<(), Failure> {
     pins.accept(tool)
         .map_err(|e| Failure::new(EXIT_FAILED, e.to_string()))
 }
@@ -272,7 +404,7 @@ pub struct PinAll {
 
 /// Pins every tool in `tools` (already passed through [`distinct_tools`]), re-approving
 /// changed ones; the changes are returned so the caller can show them.
-pub fn pin_all(pins: &mut PinFile, tools: &[Value]) -> Result<PinAll, Failure> {
+pub fn pin_all(pins: &mut ServerPins, tools: &[Value]) -> Result<PinAll, Failure> {
     let mut summary = PinAll::default();
     let drifts = pins.check(tools);
     for tool in tools {
@@ -350,7 +482,7 @@ mod tests {
 
     #[test]
     fn pin_all_counts_new_changed_and_unchanged() {
-        let mut pins = PinFile::new();
+        let mut pins = ServerPins::default();
         pins.accept_at(
             &json!({"name": "a", "description": "old"}),
             "2026-01-01T00:00:00Z",

@@ -69,9 +69,15 @@ pub struct Args {
     #[arg(long)]
     audit_required: bool,
     /// Pin file: approved tool definitions, checked on every list and call (`off` to disable).
-    /// Default: `toolgate.pins.json` beside the policy; created on first use.
+    /// Default: `toolgate.pins.json` beside the policy; created on first use. Several
+    /// servers share one file: each server's pins are filed under its own key.
     #[arg(long, env = "TOOLGATE_PIN_FILE")]
     pin_file: Option<String>,
+    /// The key this server's pins are filed under in the pin file. Default: the server's
+    /// `serverInfo.name` and how it is reached (the command line or the URL); give a name to
+    /// keep the pins when the command line changes (a new path, a version upgrade).
+    #[arg(long, env = "TOOLGATE_SERVER_NAME", value_name = "NAME", value_parser = parse_server_name)]
+    server_name: Option<String>,
     /// When the audit log is fsynced.
     #[arg(long, value_enum, default_value = "batch")]
     audit_fsync: AuditFsync,
@@ -164,6 +170,7 @@ async fn serve(args: Args) -> i32 {
         Err(code) => return code,
     };
     let watcher = shared.factory.policy.watch();
+    let pin_watcher = shared.factory.pins.as_ref().map(|p| p.watch());
     let audit = shared.factory.audit.clone();
     let code = match args.upstream.spec(&args.command, shared.max_message_bytes) {
         Err(message) => {
@@ -180,6 +187,9 @@ async fn serve(args: Args) -> i32 {
         Ok(upstream) => serve_stdio(&args, &shared, upstream).await,
     };
     watcher.abort();
+    if let Some(w) = pin_watcher {
+        w.abort();
+    }
     if let Some(queue) = &shared.factory.approvals {
         // Pending approvals are denied, never left to be approved after we are gone.
         queue.deny_all(toolgate_pipeline::approvals::DeniedWhy::Shutdown);
@@ -251,20 +261,7 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
         1
     };
     let audit = open_audit(args).map_err(fail)?;
-    let pins = match args.pin_file.as_deref() {
-        Some("off") => None,
-        other => {
-            let path = other.map(PathBuf::from).unwrap_or_else(|| {
-                args.policy
-                    .parent()
-                    .unwrap_or(std::path::Path::new("."))
-                    .join("toolgate.pins.json")
-            });
-            Some(Arc::new(
-                toolgate_pipeline::pins::Pins::open(path).map_err(fail)?,
-            ))
-        }
-    };
+    let pins = open_pins(args, &policy).map_err(fail)?;
     let upstream_up = Arc::new(std::sync::atomic::AtomicBool::new(true));
     // The out-of-band approval queue lives where approvers reach it: the admin listener.
     let approvals = args.admin.map(|_| {
@@ -370,6 +367,75 @@ fn approvers_from_policy(policy: PolicyHandle) -> toolgate_admin::ApproverAuth {
                 groups: groups.to_vec(),
             })
     })
+}
+
+/// The pin file `--pin-file` names (default: beside the policy), or `None` for `off`. A pin
+/// file that can't be written would mean pinning from scratch on every start, so drift
+/// would never be seen: that stops the start, unless the policy says `drift: allow`.
+fn open_pins(
+    args: &Args,
+    policy: &PolicyHandle,
+) -> Result<Option<Arc<toolgate_pipeline::pins::Pins>>, String> {
+    let path = match args.pin_file.as_deref() {
+        Some("off") => return Ok(None),
+        Some(p) => PathBuf::from(p),
+        None => args
+            .policy
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join(toolgate_catalog::pin::DEFAULT_PIN_FILE),
+    };
+    let reached = match &args.upstream.upstream {
+        Some(url) => url_reach(url),
+        None => toolgate_catalog::pin::stdio_reach(&args.command),
+    };
+    let identity = toolgate_pipeline::pins::ServerIdentity {
+        reached,
+        operator_name: args.server_name.clone(),
+    };
+    let pins = toolgate_pipeline::pins::Pins::open(path.clone(), identity)?;
+    if !pins.writable() {
+        let why = toolgate_catalog::PinFile::writable(&path)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let drift = policy.current().policy().drift;
+        if drift == toolgate_policy::model::Drift::Allow {
+            tracing::warn!("{why}; running without storing pins (the policy says `drift: allow`)");
+        } else if path.exists() {
+            // Pins an operator made read-only on purpose still work; only first sight can't.
+            tracing::warn!(
+                "{why}; the pins in it are checked, but a server with no pins there is not pinned on first sight (its tools count as drift)"
+            );
+        } else {
+            return Err(format!(
+                "{why}. Without a place to store pins every start would pin from scratch and drift would never be seen. \
+                 Give a writable path with --pin-file PATH (or TOOLGATE_PIN_FILE), or run without pinning with --pin-file off"
+            ));
+        }
+    }
+    Ok(Some(Arc::new(pins)))
+}
+
+/// `--server-name`: a key for the pin file.
+fn parse_server_name(s: &str) -> Result<String, String> {
+    toolgate_catalog::pin::check_operator_name(s)?;
+    Ok(s.to_owned())
+}
+
+/// How an HTTP server is reached, for its pin key: the URL without credentials, query or
+/// fragment (they may hold secrets, and the file is not one).
+fn url_reach(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => url.to_owned(),
+    }
 }
 
 /// The server's program name, for audit records.

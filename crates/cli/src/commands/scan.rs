@@ -35,6 +35,10 @@ pub struct Args {
     /// re-approved, and their changes shown on stderr).
     #[arg(long, value_name = "FILE")]
     pin_file: Option<PathBuf>,
+    /// With `--pin-file`: the key the server's pins are filed under, as given to
+    /// `toolgate run --server-name` (default: its `serverInfo.name` and command line).
+    #[arg(long, value_name = "NAME", requires = "pin_file", value_parser = parse_server_name)]
+    server_name: Option<String>,
     /// Seconds to wait for each answer from the server.
     #[arg(long, value_name = "SECONDS", default_value_t = mcp_client::DEFAULT_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
@@ -52,6 +56,11 @@ pub struct Args {
 
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
+}
+
+fn parse_server_name(s: &str) -> Result<String, String> {
+    toolgate_catalog::pin::check_operator_name(s)?;
+    Ok(s.to_owned())
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -103,7 +112,19 @@ fn scan(args: &Args) -> Result<(), Failure> {
     }
     if let (Some(pins), Some(path)) = (pins.as_mut(), &args.pin_file) {
         let tools = distinct_tools(tools, "toolgate scan");
-        let summary = pin_all(pins, &tools)?;
+        let reached = toolgate_catalog::pin::stdio_reach(&args.command);
+        let key = toolgate_catalog::pin::server_key(
+            args.server_name.as_deref(),
+            Some(&info.name),
+            &reached,
+        );
+        pins.claim_legacy(&key);
+        let entry = pins.server_mut(&key);
+        if entry.tools.is_empty() {
+            entry.server_name = args.server_name.is_none().then(|| info.name.clone());
+            entry.reached = Some(reached);
+        }
+        let summary = pin_all(entry, &tools)?;
         pins.save(path)
             .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
         for drift in &summary.changed {
@@ -116,8 +137,9 @@ fn scan(args: &Args) -> Result<(), Failure> {
             }
         }
         eprintln!(
-            "toolgate scan: pinned {} tools in {} ({} new, {} changed and re-approved, {} unchanged)",
+            "toolgate scan: pinned {} tools of {} in {} ({} new, {} changed and re-approved, {} unchanged)",
             tools.len(),
+            printable(&key),
             path.display(),
             summary.new,
             summary.changed.len(),

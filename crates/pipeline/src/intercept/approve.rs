@@ -84,6 +84,24 @@ impl Interceptor {
         match answer {
             Answer::Approved(by) => {
                 tracing::info!(tool = %c.call.name, id = %c.id, channel = by.channel, approver = %by.approver, "call approved");
+                // The server may have changed the tool while a person looked at the call:
+                // what was approved is the pinned tool, not whatever it is now.
+                self.await_refresh().await;
+                let drift = self.pins.as_ref().and_then(|p| {
+                    p.refuse_call(
+                        &self.state().pin_view,
+                        &c.call.name,
+                        c.policy.policy().drift,
+                    )
+                });
+                if let Some(d) = drift {
+                    self.state().requests.remove(&id);
+                    self.settle(admission.reservation, Settlement::Refund).await;
+                    if let Step::Reply(b) = self.refuse_drift(&c, &d) {
+                        self.to_agent(b, Some(id)).await;
+                    }
+                    return;
+                }
                 match self.admit(c, admission, Some(by)).await {
                     Step::ForwardCall(p) => {
                         // If the server is gone, the call is answered when the session ends.

@@ -52,6 +52,8 @@ impl Interceptor {
                 ));
             }
         };
+        // A call racing a list change is judged against the newest definition.
+        self.await_refresh().await;
         let policy = self.policy.current();
         let groups = self.caller_groups(&policy);
         let decision = policy.decide(&CallContext {
@@ -110,10 +112,10 @@ impl Interceptor {
     /// but a lenient server (Go's `encoding/json`, .NET) would take it for the real one.
     fn lookalike(&self, c: &Judged) -> Option<(RefusalKind, String)> {
         let tool = &c.call.name;
-        let imitated_tool = c
-            .policy
-            .imitated_tool(tool)
-            .or_else(|| self.pins.as_ref().and_then(|p| p.imitated_tool(tool)));
+        let imitated_tool = c.policy.imitated_tool(tool).or_else(|| {
+            let pins = self.pins.as_ref()?;
+            pins.imitated_tool(&self.state().pin_view, tool)
+        });
         if let Some(real) = imitated_tool {
             return Some((
                 RefusalKind::Deny,
@@ -122,7 +124,10 @@ impl Interceptor {
                 ),
             ));
         }
-        let schema_keys = self.pins.as_ref().and_then(|p| p.schema_keys(tool));
+        let schema_keys = self
+            .pins
+            .as_ref()
+            .and_then(|p| p.schema_keys(&self.state().pin_view, tool));
         let mut found = None;
         for_each_key(&c.call.arguments, &mut |key| {
             // A key the pinned schema names exactly is the real one: no folding needed.
@@ -165,14 +170,48 @@ impl Interceptor {
         )
     }
 
+    /// Refuses a call to a tool that drifted: the agent reads that it changed, the log and
+    /// the audit record get the diff (the server's own text, which may be aimed at the model).
+    pub(super) fn refuse_drift(&self, c: &Judged, d: &crate::pins::DriftRefusal) -> Step {
+        let kind = RefusalKind::Drift;
+        let for_operator = if d.for_operator.is_empty() {
+            d.for_agent.clone()
+        } else {
+            format!("{}\n{}", d.for_agent, d.for_operator)
+        };
+        c.log(
+            &self.session,
+            kind.as_str(),
+            &for_operator.escape_debug().to_string(),
+        );
+        if let Some(a) = &self.audit {
+            let recorded = Recorded {
+                verdict: AuditVerdict::Deny,
+                kind: Some(kind.as_str()),
+                reason: Some(&for_operator),
+            };
+            a.record(c.audit_event(a, recorded));
+        }
+        Step::Reply(
+            c.refusal(kind, &d.for_agent, None, self.revision())
+                .to_response(&c.id),
+        )
+    }
+
     /// The checks that need no person: the pinned definition and argument schema, then the
     /// counters (reserved all or nothing). `Err` is the refusal for the agent.
     pub(super) async fn check_and_reserve(&self, c: &Judged) -> Result<Admission, Step> {
         if let Some(pins) = &self.pins {
-            if let Some(reason) = pins.refuse_call(&c.call.name, c.policy.policy().drift) {
-                return Err(self.refuse(c, RefusalKind::Drift, &reason, None));
+            let drift = pins.refuse_call(
+                &self.state().pin_view,
+                &c.call.name,
+                c.policy.policy().drift,
+            );
+            if let Some(d) = drift {
+                return Err(self.refuse_drift(c, &d));
             }
-            if let Err(errors) = pins.validate(&c.call.name, &c.call.arguments) {
+            let checked = pins.validate(&self.state().pin_view, &c.call.name, &c.call.arguments);
+            if let Err(errors) = checked {
                 let reason = format!(
                     "arguments don't match `{}`'s pinned input schema: {}",
                     c.call.name,

@@ -19,6 +19,7 @@ mod approve;
 mod call;
 mod outlets;
 mod permit;
+mod refresh;
 pub mod refusal;
 mod server;
 #[cfg(test)]
@@ -42,7 +43,7 @@ use toolgate_policy::CompiledPolicy;
 use toolgate_state::{Reservation, StateStore};
 
 use crate::audit_sink::AuditSink;
-use crate::pins::Pins;
+use crate::pins::{Pins, ServerView};
 use crate::policy_handle::PolicyHandle;
 use crate::telemetry;
 
@@ -86,6 +87,8 @@ pub struct Onward {
     to_server: Vec<Outbound>,
     calls: Vec<Id>,
     held: Vec<Held>,
+    /// The agent's handshake completed: list the server's tools ourselves after these.
+    refresh: bool,
 }
 
 impl Onward {
@@ -137,8 +140,16 @@ struct SessionState {
     calls: HashMap<Id, PendingCall>,
     /// Calls abandoned after `--call-timeout`: their late answers are dropped.
     expired: HashSet<Id>,
-    lists: HashSet<Id>,
+    /// The agent's `tools/list` requests: true when it asked for the first page.
+    lists: HashMap<Id, bool>,
     initialize: Option<Id>,
+    /// What this session knows of the server's tools, for pins.
+    pin_view: ServerView,
+    /// Our own `tools/list` requests (see [`refresh`]), and the pages gathered so far.
+    own_lists: HashSet<Id>,
+    own_tools: Vec<serde_json::Value>,
+    /// The server said its list changed while we were listing: list again after.
+    refresh_again: bool,
     protocol_version: Option<String>,
     /// The client declared form elicitation: approvals can be asked in the session.
     client_elicits: bool,
@@ -166,6 +177,11 @@ pub struct Interceptor {
     call_timeout: Option<std::time::Duration>,
     /// Where deferred messages go (attached by the transport once, let go at the end).
     outlets: Mutex<Option<Outlets>>,
+    /// True while the gateway's own `tools/list` is under way.
+    refreshing: tokio::sync::watch::Sender<bool>,
+    /// Numbers and salts the ids of our own requests to the server.
+    own_seq: std::sync::atomic::AtomicU64,
+    own_nonce: String,
 }
 
 impl Interceptor {
@@ -183,6 +199,9 @@ impl Interceptor {
             approvals: None,
             call_timeout: None,
             outlets: Mutex::new(None),
+            refreshing: tokio::sync::watch::Sender::new(false),
+            own_seq: std::sync::atomic::AtomicU64::new(1),
+            own_nonce: crate::session_factory::new_session_id(),
         }
     }
 
@@ -379,7 +398,11 @@ impl Interceptor {
             Kind::Request { id, .. } => Some(id.clone()),
             _ => None,
         };
+        let handshake_done = matches!(m.kind(), Kind::Notification { method } if method == "notifications/initialized");
         let step = self.route_client_message(m).await;
+        if handshake_done && matches!(step, Step::Forward(_)) && self.pins.is_some() {
+            routed.onward.refresh = true;
+        }
         // A held call's id stays taken while it waits, like a forwarded call's.
         if let (Some(id), Step::Forward(_) | Step::ForwardCall(_) | Step::Hold(_)) =
             (request_id, &step)
@@ -399,9 +422,14 @@ impl Interceptor {
                 Step::Reply(self.refuse_message(Some(&id), &method, refused))
             }
             Kind::Request { id, method } => {
+                if method == TOOLS_LIST {
+                    // Answered after the gateway's own listing, which may pin on first sight.
+                    self.await_refresh().await;
+                }
                 let mut st = self.state();
                 if method == TOOLS_LIST {
-                    st.lists.insert(id);
+                    let first_page = m.params().and_then(|p| p.get("cursor")).is_none();
+                    st.lists.insert(id, first_page);
                 } else if method == "initialize" {
                     st.initialize = Some(id);
                     st.client_elicits = declares_form_elicitation(m.params());

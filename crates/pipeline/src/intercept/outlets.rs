@@ -64,6 +64,7 @@ impl Interceptor {
             to_server,
             calls,
             held,
+            refresh,
         } = onward;
         let Some(out) = self.outlets() else {
             tracing::error!(session = %self.session.session_id, "no outlets attached; nothing can be forwarded");
@@ -73,6 +74,13 @@ impl Interceptor {
             if out.server.send(m).await.is_err() {
                 return false;
             }
+        }
+        if refresh
+            && let Some(request) = self.start_refresh()
+            && out.server.send(request).await.is_err()
+        {
+            self.refresh_done(false);
+            return false;
         }
         for id in calls {
             self.time_call(id);

@@ -71,6 +71,12 @@ impl Interceptor {
     }
 
     async fn server_message(&self, m: &Message) -> Option<Bytes> {
+        if let Kind::Notification { method } = m.kind()
+            && method == "notifications/tools/list_changed"
+        {
+            // Calls from now on wait for the new definitions; the agent is told as usual.
+            self.list_changed().await;
+        }
         let Kind::Response {
             id: Some(id),
             outcome,
@@ -78,6 +84,10 @@ impl Interceptor {
         else {
             return Some(m.raw().clone());
         };
+        if self.own_list_answer(id, m, outcome).await {
+            // Our own listing: never the agent's business.
+            return None;
+        }
         if self.state().expired.remove(id) {
             self.state().requests.remove(id);
             tracing::warn!(%id, "dropped the server's late answer to a call abandoned at its timeout");
@@ -112,9 +122,9 @@ impl Interceptor {
         if self.server_answered(id, settlement).await {
             return Some(m.raw().clone());
         }
-        let (is_list, is_init) = {
+        let (list_page, is_init) = {
             let mut st = self.state();
-            let is_list = st.lists.remove(id);
+            let list_page = st.lists.remove(id);
             let is_init = st.initialize.as_ref() == Some(id);
             if is_init {
                 st.initialize = None;
@@ -123,23 +133,49 @@ impl Interceptor {
                     .and_then(|r| r.get("protocolVersion"))
                     .and_then(Value::as_str)
                     .map(str::to_owned);
+                if let Some(pins) = &self.pins {
+                    let name = m
+                        .result()
+                        .and_then(|r| r.get("serverInfo"))
+                        .and_then(|i| i.get("name"))
+                        .and_then(Value::as_str);
+                    pins.introduce(&mut st.pin_view, name);
+                }
             }
-            (is_list, is_init)
+            (list_page, is_init)
         };
-        if is_init || !is_list || !matches!(outcome, Outcome::Result) {
+        let Some(first_page) = list_page else {
+            return Some(m.raw().clone());
+        };
+        if is_init || !matches!(outcome, Outcome::Result) {
             return Some(m.raw().clone());
         }
         let policy = self.policy.current();
         let drift = policy.policy().drift;
         let pins = self.pins.clone();
         let groups = self.caller_groups(&policy);
+        let last_page = m
+            .result()
+            .and_then(|r| r.get("nextCursor"))
+            .is_none_or(Value::is_null);
+        let mut st = self.state();
+        let view = &mut st.pin_view;
+        if let Some(p) = &pins {
+            p.before_agent_listing(view, first_page);
+        }
+        // Pins see every tool the server lists, whatever the policy lets through.
         let keep = |name: &str, def: &Value| {
-            policy.lists_for(name, &self.session.identity, &groups)
-                && pins
-                    .as_ref()
-                    .is_none_or(|p| matches!(p.on_listed(def, drift), Listed::Keep))
+            let pinned = pins
+                .as_ref()
+                .is_none_or(|p| matches!(p.on_listed(view, def, drift), Listed::Keep));
+            pinned && policy.lists_for(name, &self.session.identity, &groups)
         };
-        match filter_tools_list(m.value(), keep) {
+        let filtered = filter_tools_list(m.value(), keep);
+        if let Some(p) = &pins {
+            p.after_agent_listing(view, last_page);
+        }
+        drop(st);
+        match filtered {
             Ok(None) => Some(m.raw().clone()),
             Ok(Some(filtered)) => Some(filtered),
             Err(e) => {
