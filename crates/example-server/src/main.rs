@@ -51,6 +51,17 @@ struct Cli {
     /// With --http (streamable): misbehave this way; repeatable.
     #[arg(long, value_enum, requires = "http", value_name = "QUIRK")]
     quirk: Vec<Quirk>,
+    /// Describe `echo` with TEXT (a server that changed since it was pinned; from the
+    /// environment, the same command line can start a changed server).
+    #[arg(long, value_name = "TEXT", env = "TOOLGATE_TESTKIT_ECHO_DESCRIPTION")]
+    echo_description: Option<String>,
+    /// After the first tools/list, list one more tool (`late_tool`) and send
+    /// notifications/tools/list_changed (a server that adds a tool once it was seen).
+    #[arg(long)]
+    add_tool_after_list: bool,
+    /// Also list N generated tools (`bulk_00001`…), for large-server benchmarks.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    extra_tools: usize,
 }
 
 /// The command-line names of [`HttpQuirk`]s.
@@ -69,17 +80,6 @@ impl From<Quirk> for HttpQuirk {
             Quirk::RequestsOnGetOnly => HttpQuirk::RequestsOnGetOnly,
         }
     }
-    /// Describe `echo` with TEXT (a server that changed since it was pinned; from the
-    /// environment, the same command line can start a changed server).
-    #[arg(long, value_name = "TEXT", env = "TOOLGATE_TESTKIT_ECHO_DESCRIPTION")]
-    echo_description: Option<String>,
-    /// After the first tools/list, list one more tool (`late_tool`) and send
-    /// notifications/tools/list_changed (a server that adds a tool once it was seen).
-    #[arg(long)]
-    add_tool_after_list: bool,
-    /// Also list N generated tools (`bulk_00001`…), for large-server benchmarks.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    extra_tools: usize,
 }
 
 fn main() {
