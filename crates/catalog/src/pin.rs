@@ -38,42 +38,10 @@ pub const PINNED_FIELDS: &[&str] = &[
 /// Conventional file name of the lockfile.
 pub const DEFAULT_PIN_FILE: &str = "toolgate.pins.json";
 
-/// Canonical JSON: object keys sorted at every level, no whitespace. Independent of how
-/// `serde_json` orders maps, so a hash never changes because of a dependency feature.
+/// Canonical JSON (keys sorted at every level, no whitespace): the one form in
+/// `toolgate_mcp::canonical`, so a pin's hash never changes with a dependency feature.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
-
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[k], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
+    toolgate_mcp::canonical::to_string(value)
 }
 
 /// The pinned part of a tool definition (see [`PINNED_FIELDS`]).
@@ -89,8 +57,9 @@ pub fn pinned_definition(tool: &Value) -> Value {
 
 /// Lowercase hex SHA-256 of the canonical pinned definition.
 pub fn canonical_hash(tool: &Value) -> String {
-    let digest = Sha256::digest(canonical_json(&pinned_definition(tool)).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(
+        canonical_json(&pinned_definition(tool)).as_bytes(),
+    ))
 }
 
 /// One pinned tool.
