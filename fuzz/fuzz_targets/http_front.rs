@@ -1,4 +1,4 @@
-//! The HTTP front's request handling (`crates/gateway/src/http`): the axum router of
+//! The HTTP front's request handling (`crates/transport/src/http`): the axum router of
 //! `HttpFront::router()`, driven in-process with `tower::ServiceExt::oneshot`.
 //!
 //! An input is a short script of requests in a plain-text form (see `parse_script`), so
@@ -21,13 +21,13 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Request, Response, header};
 use futures::StreamExt;
 use libfuzzer_sys::fuzz_target;
-use toolgate_gateway::http::{HttpFront, HttpOptions, OriginPolicy};
-use toolgate_gateway::sessions::SessionFactory;
-use toolgate_gateway::upstream::UpstreamSpec;
-use toolgate_gateway::upstream::shared::SharedChild;
-use toolgate_gateway::{FailMode, PolicyHandle};
+use toolgate_pipeline::session_factory::SessionFactory;
+use toolgate_pipeline::{FailMode, PolicyHandle};
 use toolgate_policy::{CompiledPolicy, load};
 use toolgate_state::{MemoryStore, SystemClock};
+use toolgate_transport::http::{HttpFront, HttpOptions, OriginPolicy};
+use toolgate_upstream::UpstreamSpec;
+use toolgate_upstream::shared_child::SharedChild;
 use tower::ServiceExt;
 
 const UPSTREAM_ENV: &str = "TOOLGATE_FUZZ_UPSTREAM";

@@ -21,7 +21,7 @@ const HASH_PREFIX: &[u8] = b",\"hash\":\"";
 const HASH_SUFFIX_LEN: usize = HASH_PREFIX.len() + 64 + 2;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex_encode(&Sha256::digest(bytes))
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// The value the next record's `prev` must have: SHA-256 of this line's exact bytes.
@@ -71,7 +71,7 @@ pub fn check_self_hash(line: &[u8]) -> Result<(), SelfHashError> {
     let mut hasher = Sha256::new();
     hasher.update(body);
     hasher.update(b"}");
-    let computed = hex_encode(&hasher.finalize());
+    let computed = hex::encode(hasher.finalize());
     if computed.as_bytes() == stored {
         Ok(())
     } else {
@@ -80,33 +80,6 @@ pub fn check_self_hash(line: &[u8]) -> Result<(), SelfHashError> {
             computed,
         })
     }
-}
-
-pub fn hex_encode(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
-}
-
-/// Decodes hex (either case); `None` on odd length or a non-hex digit.
-pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.as_bytes();
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    s.chunks(2)
-        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
-        .collect()
 }
 
 #[cfg(test)]
@@ -135,15 +108,5 @@ mod tests {
                 "edit at byte {i} went unnoticed"
             );
         }
-    }
-
-    #[test]
-    fn hex_round_trip() {
-        assert_eq!(
-            hex_decode(&hex_encode(&[0, 1, 0xab, 0xff])).unwrap(),
-            [0, 1, 0xab, 0xff]
-        );
-        assert!(hex_decode("abc").is_none());
-        assert!(hex_decode("zz").is_none());
     }
 }

@@ -10,7 +10,6 @@ use std::path::Path;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
-use crate::chain::{hex_decode, hex_encode};
 use crate::error::AuditError;
 
 const CHECKPOINT_DOMAIN: &str = "toolgate-audit checkpoint v1";
@@ -62,7 +61,7 @@ impl AuditKey {
         let mut f = opts
             .open(path)
             .map_err(|e| AuditError::io(path, "creating the key file", e))?;
-        let text = format!("{}\n", hex_encode(self.0.as_bytes()));
+        let text = format!("{}\n", hex::encode(self.0.as_bytes()));
         f.write_all(text.as_bytes())
             .and_then(|()| f.sync_all())
             .map_err(|e| AuditError::io(path, "writing the key file", e))
@@ -74,7 +73,7 @@ impl AuditKey {
 
     /// Hex signature over [`checkpoint_message`].
     pub fn sign_checkpoint(&self, seq: u64, time: &str, head: &str) -> String {
-        hex_encode(&self.0.sign(&checkpoint_message(seq, time, head)).to_bytes())
+        hex::encode(self.0.sign(&checkpoint_message(seq, time, head)).to_bytes())
     }
 }
 
@@ -84,7 +83,7 @@ pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
     pub fn to_hex(&self) -> String {
-        hex_encode(self.0.as_bytes())
+        hex::encode(self.0.as_bytes())
     }
 
     pub fn from_hex(s: &str) -> Result<Self, AuditError> {
@@ -115,7 +114,7 @@ impl PublicKey {
 
     /// Checks a checkpoint's hex signature (strict verification: no malleable forms).
     pub fn verify_checkpoint(&self, seq: u64, time: &str, head: &str, sig_hex: &str) -> bool {
-        let Some(bytes) = hex_decode(sig_hex) else {
+        let Some(bytes) = hex::decode(sig_hex).ok() else {
             return false;
         };
         let Ok(arr) = <[u8; 64]>::try_from(bytes.as_slice()) else {
@@ -149,7 +148,9 @@ fn parse_32(bytes: &[u8], what: &str) -> Result<[u8; 32], AuditError> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         let t = text.trim();
         if t.len() == 64 {
-            let decoded = hex_decode(t).ok_or_else(|| bad("64 characters but not hex"))?;
+            let decoded = hex::decode(t)
+                .ok()
+                .ok_or_else(|| bad("64 characters but not hex"))?;
             return decoded.try_into().map_err(|_| bad("expected 32 bytes"));
         }
     }

@@ -41,7 +41,7 @@ pub use record::{
 pub use redact::Redactor;
 pub use segment::{chain_files, rotated_path, rotated_segments};
 pub use status::{Summary, summarize, summarize_files};
-pub use time::{Clock, ManualClock, SystemClock};
+pub use toolgate_clock::{Clock, ManualClock, SystemClock};
 pub use verify::{Position, Problem, ProblemKind, Report, UnsignedTail, VerifyOptions, verify};
 pub use writer::{AuditHandle, AuditLog, AuditOptions, FsyncPolicy, Health, SigningOptions};
 

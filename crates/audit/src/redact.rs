@@ -11,7 +11,6 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::chain::hex_encode;
 use crate::error::AuditError;
 use crate::record::ArgsMode;
 
@@ -146,9 +145,9 @@ impl Redactor {
         h.update((self.salt.len() as u64).to_be_bytes());
         h.update(&self.salt);
         let mut buf = Vec::with_capacity(64);
-        canonical_json(v, &mut buf);
+        toolgate_mcp::canonical::write(v, &mut buf);
         h.update(&buf);
-        hex_encode(&h.finalize())
+        hex::encode(h.finalize())
     }
 
     fn marker(&self, v: &Value) -> Value {
@@ -313,43 +312,6 @@ fn parse_path(path: &str) -> Result<Vec<Seg>, AuditError> {
         }
     }
     Ok(segs)
-}
-
-/// JSON with object keys sorted by their bytes and no whitespace, so equal values hash
-/// equally whatever order the client sent them in.
-pub fn canonical_json(v: &Value, out: &mut Vec<u8>) {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push(b'{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_scalar(&Value::String(k.clone()), out);
-                out.push(b':');
-                canonical_json(&map[k], out);
-            }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                canonical_json(item, out);
-            }
-            out.push(b']');
-        }
-        scalar => write_scalar(scalar, out),
-    }
-}
-
-fn write_scalar(v: &Value, out: &mut Vec<u8>) {
-    // Writing a scalar into a Vec can't fail.
-    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 #[cfg(test)]

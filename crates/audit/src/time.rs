@@ -1,63 +1,13 @@
-//! Time for audit records: an injectable clock (tests set the time instead of sleeping),
-//! RFC 3339 UTC formatting with microseconds, and parsing of the `--since/--until` forms
-//! (RFC 3339 timestamps or ages such as `90s`, `15m`, `1h`, `7d`).
+//! Time for audit records (the clock itself is `toolgate_clock::Clock`, injected so tests set
+//! the time instead of sleeping): RFC 3339 UTC formatting with microseconds, and parsing of
+//! the `--since/--until` forms (RFC 3339 timestamps or ages such as `90s`, `15m`, `1h`, `7d`).
 //!
 //! Written by hand (civil-date arithmetic after Howard Hinnant) to keep a date crate out of
 //! the dependency tree; only UTC is ever written.
 
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::AuditError;
-
-/// Where record times come from.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    fn now(&self) -> SystemTime;
-}
-
-/// The operating system's wall clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-}
-
-/// A clock tests move by hand.
-#[derive(Debug)]
-pub struct ManualClock {
-    now: Mutex<SystemTime>,
-}
-
-impl ManualClock {
-    pub fn new(start: SystemTime) -> Self {
-        ManualClock {
-            now: Mutex::new(start),
-        }
-    }
-
-    /// A clock at an RFC 3339 time; panics on a bad literal (test helper).
-    pub fn at(rfc3339: &str) -> Self {
-        Self::new(parse_rfc3339(rfc3339).expect("ManualClock::at takes a valid RFC 3339 time"))
-    }
-
-    pub fn advance(&self, by: Duration) {
-        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
-        *now += by;
-    }
-
-    pub fn set(&self, to: SystemTime) {
-        *self.now.lock().unwrap_or_else(|p| p.into_inner()) = to;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
-        *self.now.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// `2026-01-31T12:00:00.000000Z`: fixed width, so times sort as text too.
 pub fn format_rfc3339(t: SystemTime) -> String {

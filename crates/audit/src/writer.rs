@@ -17,8 +17,8 @@ use crate::error::AuditError;
 use crate::keys::{AuditKey, random_bytes};
 use crate::record::{ArgsMode, AuditEvent};
 use crate::redact::Redactor;
-use crate::time::{Clock, SystemClock};
 use crate::writer_thread::Writer;
+use toolgate_clock::{Clock, SystemClock};
 
 /// When the writer calls `fsync`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

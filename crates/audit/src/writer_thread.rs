@@ -19,8 +19,9 @@ use crate::error::AuditError;
 use crate::record::{ApprovalAuditEvent, ArgsMode, AuditEvent, Record, RecordType};
 use crate::redact::Redactor;
 use crate::segment::{Resumed, open_locked, resume, rotated_path, rotated_segments};
-use crate::time::{Clock, format_rfc3339};
+use crate::time::format_rfc3339;
 use crate::writer::{AuditOptions, FsyncPolicy, Msg, Shared, SigningOptions};
+use toolgate_clock::Clock;
 
 /// After a failed rename, rotation is retried this much later.
 const ROTATION_RETRY: Duration = Duration::from_secs(60);

@@ -9,7 +9,7 @@ use std::process::Output;
 
 use approvals_common::{ALICE, gateway, request};
 use serde_json::Value;
-use toolgate_gateway::approvals::{Decision, DeniedWhy};
+use toolgate_pipeline::approvals::{Decision, DeniedWhy};
 
 const TOOLGATE: &str = env!("CARGO_BIN_EXE_toolgate");
 

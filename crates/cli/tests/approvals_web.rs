@@ -17,7 +17,7 @@ use std::process::Output;
 
 use approvals_common::{ALICE, gateway, request};
 use serde_json::Value;
-use toolgate_gateway::approvals::Decision;
+use toolgate_pipeline::approvals::Decision;
 
 struct Browser {
     node: PathBuf,

@@ -2,7 +2,7 @@
 //! in front of the example server, then `toolgate audit verify --public-key` on what it
 //! wrote, healthy, live, and with forged or truncated endings.
 //!
-//! Needs the example server binary: `cargo build -p toolgate-testkit --bins`.
+//! Needs the example server binary: `cargo build -p toolgate-example-server`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

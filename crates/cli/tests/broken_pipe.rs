@@ -2,7 +2,7 @@
 //! (no panic message, exit 0, or the answer the command had reached), tested with the real
 //! binary writing into a pipe whose reader is already closed.
 //!
-//! Needs the example server binary: `cargo build -p toolgate-testkit --bins`.
+//! Needs the example server binary: `cargo build -p toolgate-example-server`.
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! The stdio gateway from the outside: the real `toolgate run` binary in front of the real
 //! example server (`crates/testkit`), driven by an MCP client over pipes.
 //!
-//! Needs the example server binary: `cargo build -p toolgate-testkit --bins` (the README's
+//! Needs the example server binary: `cargo build -p toolgate-example-server` (the README's
 //! test command builds every binary first).
 
 use std::path::{Path, PathBuf};

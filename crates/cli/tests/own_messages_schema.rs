@@ -336,7 +336,7 @@ async fn errors_and_cancellations_are_valid_in_every_session_revision() {
 /// requires. Revisions before 2025-11-25 define no such error (their `JSONRPCError` needs a
 /// string or integer id), so only 2025-11-25 and later can hold it to the schema.
 #[tokio::test]
-#[ignore = "issue 18 item 1: toolgate writes `\"id\": null` when it can't read the id (toolgate_mcp::wire::error_response with None, from Refused::to_response in crates/gateway/src/intercept/refusal.rs); 2025-11-25's JSONRPCErrorResponse allows leaving `id` out but not null"]
+#[ignore = "issue 18 item 1: toolgate writes `\"id\": null` when it can't read the id (toolgate_mcp::wire::error_response with None, from Refused::to_response in crates/pipeline/src/intercept/refusal.rs); 2025-11-25's JSONRPCErrorResponse allows leaving `id` out but not null"]
 async fn errors_without_a_readable_id_are_valid_where_the_revision_allows_them() {
     let mut findings = Findings::default();
     for revision in ["2025-11-25"] {

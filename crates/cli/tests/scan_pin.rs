@@ -3,7 +3,7 @@
 //! `@modelcontextprotocol/server-everything`) as a child, lists its tools and prints a
 //! scaffold or maintains a pin file.
 //!
-//! Needs the example server built (`cargo build -p toolgate-testkit --bins`). The
+//! Needs the example server built (`cargo build -p toolgate-example-server`). The
 //! server-everything tests need `scripts/interop-setup` and `node` on PATH; without them they
 //! print `SKIPPED: …` on stderr and return, except under `CI=true`, where they fail.
 

@@ -44,7 +44,7 @@ fn command(dir: &tempfile::TempDir) -> Command {
     .arg(&policy)
     .arg("--")
     .arg(example_server_path())
-    .env("TOOLGATE_LOG", "warn,toolgate_gateway::stdio=debug");
+    .env("TOOLGATE_LOG", "warn,toolgate_transport::stdio=debug");
     cmd
 }
 

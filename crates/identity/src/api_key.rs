@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
-use std::io::{self, Read};
+use std::io;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
@@ -105,19 +105,14 @@ pub fn hash_api_key(token: &str) -> [u8; 32] {
 
 /// A digest as 64 lowercase hex digits, the form the configuration stores.
 pub fn digest_hex(digest: &[u8; 32]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(digest)
 }
 
 /// Reads a digest written as 64 hex digits, optionally prefixed `sha256:`.
 pub fn parse_digest(text: &str) -> Option<[u8; 32]> {
     let hex = text.strip_prefix("sha256:").unwrap_or(text);
-    if hex.len() != 64 || !hex.is_ascii() {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (i, slot) in out.iter_mut().enumerate() {
-        *slot = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
+    hex::decode_to_slice(hex, &mut out).ok()?;
     Some(out)
 }
 
@@ -133,9 +128,8 @@ pub fn digest_prefix(digest: &[u8; 32]) -> String {
 /// broken; there is deliberately no weaker fallback.
 pub fn generate_api_key() -> io::Result<String> {
     let mut bytes = [0u8; API_KEY_RANDOM_BYTES];
-    // /dev/urandom never blocks once the kernel pool is initialised and is the documented
-    // source for key material on Linux and the BSDs; reading it needs no unsafe code.
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    // The same OS source as session ids and audit keys (getrandom(2) on Linux).
+    getrandom::fill(&mut bytes).map_err(io::Error::other)?;
     Ok(format!("{API_KEY_PREFIX}{}", b64::encode(&bytes)))
 }
 

@@ -24,11 +24,12 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use arc_swap::ArcSwapOption;
 use tokio::io::AsyncReadExt;
+use toolgate_clock::Monotonic;
 
 use super::AuthError;
 use super::key_set::KeySet;
@@ -75,54 +76,6 @@ impl fmt::Display for JwksSource {
     }
 }
 
-/// A monotonic clock, injected so tests can move time instead of sleeping.
-pub trait Clock: Send + Sync + fmt::Debug {
-    fn now(&self) -> Instant;
-}
-
-/// The real monotonic clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-}
-
-/// A clock that only moves when told to.
-#[derive(Debug)]
-pub struct ManualClock {
-    base: Instant,
-    offset: Mutex<Duration>,
-}
-
-impl ManualClock {
-    pub fn new() -> Self {
-        ManualClock {
-            base: Instant::now(),
-            offset: Mutex::new(Duration::ZERO),
-        }
-    }
-
-    pub fn advance(&self, by: Duration) {
-        let mut offset = self.offset.lock().unwrap_or_else(|e| e.into_inner());
-        *offset += by;
-    }
-}
-
-impl Default for ManualClock {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> Instant {
-        self.base + *self.offset.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
 /// What callers see without taking the refresh lock.
 struct Snapshot {
     keys: Arc<KeySet>,
@@ -145,13 +98,17 @@ struct RefreshState {
 pub(crate) struct JwksCache {
     source: JwksSource,
     http: reqwest::Client,
-    clock: Arc<dyn Clock>,
+    clock: Arc<dyn Monotonic>,
     current: ArcSwapOption<Snapshot>,
     refresh: tokio::sync::Mutex<RefreshState>,
 }
 
 impl JwksCache {
-    pub(crate) fn new(source: JwksSource, http: reqwest::Client, clock: Arc<dyn Clock>) -> Self {
+    pub(crate) fn new(
+        source: JwksSource,
+        http: reqwest::Client,
+        clock: Arc<dyn Monotonic>,
+    ) -> Self {
         JwksCache {
             source,
             http,

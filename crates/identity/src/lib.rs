@@ -46,11 +46,12 @@ pub use api_key::{
 };
 pub use error::{AuthError, MalformedReason, REALM};
 pub use from_policy::settings_from_policy;
-pub use jwks::{Clock, JwksSource, ManualClock, SystemClock};
+pub use jwks::JwksSource;
 pub use jwt::{
     DEFAULT_ALGORITHMS, DEFAULT_LEEWAY, JWT_PREFIX, JwtSettings, JwtSettingsError, MAX_LEEWAY,
 };
 pub use metadata::{metadata_path_for, metadata_url_for, protected_resource_metadata};
+pub use toolgate_clock::{ManualMonotonic, Monotonic, SystemMonotonic};
 
 use jwks::JwksCache;
 use jwt::{JwtVerifier, looks_like_jwt};
@@ -105,7 +106,7 @@ struct Active {
 pub struct Authenticator {
     active: ArcSwap<Active>,
     http: reqwest::Client,
-    clock: Arc<dyn Clock>,
+    clock: Arc<dyn Monotonic>,
     /// Serialises reloads, so two at once cannot both decide what to do with the JWKS cache.
     reload: Mutex<()>,
 }
@@ -113,7 +114,7 @@ pub struct Authenticator {
 impl Authenticator {
     /// `http` fetches JWKS documents (each fetch gets its own 5 s timeout).
     pub fn new(settings: AuthSettings, http: reqwest::Client) -> Self {
-        Self::with_clock(settings, http, Arc::new(SystemClock))
+        Self::with_clock(settings, http, Arc::new(SystemMonotonic))
     }
 
     /// As [`Authenticator::new`], with the clock that times JWKS caching and refetch limits
@@ -121,7 +122,7 @@ impl Authenticator {
     pub fn with_clock(
         settings: AuthSettings,
         http: reqwest::Client,
-        clock: Arc<dyn Clock>,
+        clock: Arc<dyn Monotonic>,
     ) -> Self {
         let active = build(settings, None, &http, &clock);
         Authenticator {
@@ -214,7 +215,7 @@ fn build(
     settings: AuthSettings,
     reuse: Option<Arc<JwksCache>>,
     http: &reqwest::Client,
-    clock: &Arc<dyn Clock>,
+    clock: &Arc<dyn Monotonic>,
 ) -> Active {
     let jwt = settings.jwt.map(|jwt| {
         for problem in jwt.problems() {

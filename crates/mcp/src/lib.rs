@@ -12,10 +12,16 @@
 //! - [`wire`]: error, result and denial builders; [`wire::best_effort_id`].
 //! - [`version`]: protocol revisions.
 //! - [`error`]: [`ParseError`] and its JSON-RPC codes.
+//! - [`canonical`]: canonical JSON for digests.
+//! - [`numbers`]: exact decimal comparison, and numbers a server could read as another value.
+//! - [`line_safe`]: messages made safe to write as one line (stdio, SSE `data:`).
 #![forbid(unsafe_code)]
 
+pub mod canonical;
 pub mod error;
 pub mod framing;
+pub mod line_safe;
+pub mod numbers;
 pub mod parse;
 pub mod splice;
 pub mod tools;

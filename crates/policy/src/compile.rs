@@ -132,13 +132,7 @@ pub(crate) fn compile_rules(entry: &str, rules: &[Rule]) -> Vec<CompiledRule> {
 
 impl CompiledPolicy {
     pub fn new(policy: Policy) -> CompiledPolicy {
-        let version = {
-            let digest = Sha256::digest(to_native_yaml(&policy).as_bytes());
-            digest
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
+        let version = hex::encode(Sha256::digest(to_native_yaml(&policy).as_bytes()));
         let mut entries = HashMap::with_capacity(policy.tools.len());
         let mut wildcard = None;
         for e in &policy.tools {

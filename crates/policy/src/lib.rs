@@ -20,10 +20,13 @@ pub mod hosts;
 pub mod identity;
 pub mod lookalike;
 pub mod model;
-pub mod numbers;
 pub mod parse;
 pub mod path;
 pub mod source;
+
+/// Exact decimal comparison lives with the wire checks in `toolgate_mcp`; re-exported for
+/// conditions and tests that name it here.
+pub use toolgate_mcp::numbers;
 
 pub use access::DefinedTwice;
 pub use compile::{CompiledPolicy, RuleRef};

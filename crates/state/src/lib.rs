@@ -39,7 +39,6 @@
 #![forbid(unsafe_code)]
 
 mod accounting;
-mod clock;
 mod error;
 mod memory;
 pub mod redis;
@@ -49,12 +48,12 @@ mod store;
 mod types;
 
 pub use crate::redis::{RedisLater, RedisStore};
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::StoreError;
 pub use memory::MemoryStore;
 pub use spec::{default_sqlite_path, open_store, open_store_with_options};
 pub use sqlite::SqliteStore;
 pub use store::StateStore;
+pub use toolgate_clock::{Clock, ManualClock, SystemClock};
 pub use types::{
     CalendarUnit, CounterRequest, CounterView, Limited, Reservation, ReservationId, ReserveOutcome,
     ReservedCounter, SettleOutcome, Settlement, StoreOptions, Window,

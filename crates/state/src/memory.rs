@@ -16,13 +16,13 @@ use crate::accounting::{
     self, CounterReader, Prepared, calendar_bounds, calendar_end, from_micros, from_units, micros,
     rolling_micros, span,
 };
-use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::store::StateStore;
 use crate::types::{
     CounterRequest, CounterView, Reservation, ReservationId, ReserveOutcome, ReservedCounter,
     SettleOutcome, Settlement, StoreOptions, Window,
 };
+use toolgate_clock::Clock;
 
 /// How often (in clock time) the whole map is swept for dead counters, in µs.
 const PRUNE_EVERY: i64 = 1_000_000;

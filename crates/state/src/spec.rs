@@ -7,13 +7,13 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::memory::MemoryStore;
 use crate::redis::RedisStore;
 use crate::sqlite::SqliteStore;
 use crate::store::StateStore;
 use crate::types::StoreOptions;
+use toolgate_clock::Clock;
 
 /// Opens the store a `--state` value names: `memory`, `sqlite` (the default path),
 /// `sqlite:PATH` (also `sqlite://PATH`; a leading `~/` is the home directory),

@@ -1,8 +1,7 @@
-//! toolgate-testkit: MCP peers for toolgate's tests, benchmarks and demo.
+//! toolgate-testkit: MCP clients and harness for toolgate's tests.
 //!
-//! - [`server`]: the example MCP server (an online-shop support domain plus protocol
-//!   utilities), run by the `toolgate-example-server` binary or in process via [`serve`]
-//!   (stdio) and [`server::http::serve_http`] (streamable, stateless or legacy HTTP).
+//! - [`server`]: the example MCP server, re-exported from `toolgate-example-server` (its own
+//!   crate, because `toolgate demo` ships it), so tests name one crate for both peers.
 //! - [`client`]: [`StdioClient`], a test client that drives a child process over stdio with
 //!   bounded waits and scriptable answers to server→client requests.
 //! - [`http_client`]: [`HttpClient`] (streamable HTTP, with a session or stateless) and
@@ -13,17 +12,14 @@
 //!   is valid in one.
 //! - [`example_server_path`]: where the built server binary is, for other crates' tests.
 //!
-//! Never part of the shipped `toolgate` binary.
+//! Never part of the shipped `toolgate` binary. The benchmark is `toolgate-bench`.
 #![forbid(unsafe_code)]
 
-pub mod bench;
 pub mod client;
 pub mod http_client;
 pub mod listening;
 pub mod paths;
-pub mod rpc;
 pub mod schemas;
-pub mod server;
 
 pub use client::{
     ClientError, RequestHandler, ServerRequest, StderrMode, StdioClient, StdioClientBuilder,
@@ -31,5 +27,6 @@ pub use client::{
 };
 pub use http_client::{HttpClient, HttpClientError, LegacySseClient};
 pub use paths::{example_server_path, try_example_server_path};
-pub use rpc::RpcError;
 pub use server::{ExitReason, ServerConfig, serve};
+pub use toolgate_example_server as server;
+pub use toolgate_example_server::rpc::{self, RpcError};

@@ -40,7 +40,7 @@ pub fn try_example_server_path() -> Result<PathBuf, String> {
         .ok_or_else(|| {
             format!(
                 "cannot find {file} near {}: build it first with \
-                 `cargo build -p toolgate-testkit --bin {EXAMPLE_SERVER_BIN}` (`cargo test -p X` \
+                 `cargo build -p toolgate-example-server` (`cargo test -p X` \
                  builds only X's own binaries), or set {EXAMPLE_SERVER_ENV} to its path",
                 exe.display()
             )

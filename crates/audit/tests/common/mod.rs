@@ -76,7 +76,9 @@ pub fn options(clock: Arc<ManualClock>) -> AuditOptions {
 }
 
 pub fn clock() -> Arc<ManualClock> {
-    Arc::new(ManualClock::at("2026-01-31T12:00:00Z"))
+    Arc::new(ManualClock::new(
+        toolgate_audit::time::parse_rfc3339("2026-01-31T12:00:00Z").unwrap(),
+    ))
 }
 
 /// Writes `n` decision + outcome pairs, one second apart.

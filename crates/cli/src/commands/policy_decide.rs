@@ -47,7 +47,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     // The gateway refuses these before deciding; say so instead of judging a nearby value.
-    if let Some(n) = toolgate_gateway::numbers::first_inexact_number(args.args.as_bytes()) {
+    if let Some(n) = toolgate_mcp::numbers::first_inexact_number(args.args.as_bytes()) {
         eprintln!(
             "--args: number {n} is not exactly the value toolgate reads it as (a 64-bit float); the gateway refuses such calls"
         );

@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use toolgate_audit::{ArgsMode, AuditKey, AuditLog, AuditOptions, FsyncPolicy, SigningOptions};
-use toolgate_gateway::approvals::{ApprovalQueue, Approver, system_clock};
-use toolgate_gateway::sessions::{SessionFactory, new_session_id};
-use toolgate_gateway::stdio::{self, StdioOptions};
-use toolgate_gateway::upstream::{Unsolicited, UpstreamSpec};
-use toolgate_gateway::{FailMode, PolicyHandle, SessionInfo};
+use toolgate_pipeline::approvals::{ApprovalQueue, Approver, system_clock};
+use toolgate_pipeline::session_factory::{SessionFactory, new_session_id};
+use toolgate_pipeline::{FailMode, PolicyHandle, SessionInfo};
 use toolgate_state::{StoreOptions, SystemClock, open_store_with_options};
+use toolgate_transport::stdio::{self, StdioOptions};
+use toolgate_upstream::{Unsolicited, UpstreamSpec};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -180,7 +180,7 @@ async fn serve(args: Args) -> i32 {
     watcher.abort();
     if let Some(queue) = &shared.factory.approvals {
         // Pending approvals are denied, never left to be approved after we are gone.
-        queue.deny_all(toolgate_gateway::approvals::DeniedWhy::Shutdown);
+        queue.deny_all(toolgate_pipeline::approvals::DeniedWhy::Shutdown);
     }
     if let Some(task) = admin_task {
         task.abort();
@@ -259,7 +259,7 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
                     .join("toolgate.pins.json")
             });
             Some(Arc::new(
-                toolgate_gateway::pins::Pins::open(path).map_err(fail)?,
+                toolgate_pipeline::pins::Pins::open(path).map_err(fail)?,
             ))
         }
     };
@@ -275,8 +275,8 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
     let admin_task = match args.admin {
         None => None,
         Some(addr) => {
-            let metrics = toolgate_gateway::admin::install_metrics().map_err(fail)?;
-            let state = toolgate_gateway::admin::AdminState {
+            let metrics = toolgate_admin::install_metrics().map_err(fail)?;
+            let state = toolgate_admin::AdminState {
                 metrics,
                 policy: policy.clone(),
                 audit: audit.clone(),
@@ -285,9 +285,7 @@ async fn prepare(args: &Args) -> Result<(Shared, Option<tokio::task::JoinHandle<
                 approvals: approvals.clone(),
                 approver_auth: Some(approvers_from_policy(policy.clone())),
             };
-            let (bound, task) = toolgate_gateway::admin::serve(addr, state)
-                .await
-                .map_err(fail)?;
+            let (bound, task) = toolgate_admin::serve(addr, state).await.map_err(fail)?;
             tracing::info!("admin listening on http://{bound} (/metrics, /healthz, /readyz)");
             Some(task)
         }
@@ -359,7 +357,7 @@ async fn serve_stdio(args: &Args, shared: &Shared, upstream: UpstreamSpec) -> i3
 
 /// Approvers authenticate to the admin API with their API key from the policy's
 /// `identities` (read from the current policy, so a reload revokes a key there too).
-fn approvers_from_policy(policy: PolicyHandle) -> toolgate_gateway::admin::ApproverAuth {
+fn approvers_from_policy(policy: PolicyHandle) -> toolgate_admin::ApproverAuth {
     Arc::new(move |token: &str| {
         let current = policy.current();
         let digest = toolgate_identity::hash_api_key(token);

@@ -5,11 +5,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use toolgate_gateway::http::{
+use toolgate_transport::http::{
     ConnLimits, DEFAULT_MAX_SESSIONS_PER_CLIENT, DEFAULT_MAX_SESSIONS_PER_IDENTITY, HostPolicy,
     HttpFront, HttpOptions, OriginPolicy, tls_acceptor,
 };
-use toolgate_gateway::upstream::UpstreamSpec;
+use toolgate_upstream::UpstreamSpec;
 
 use super::run::Shared;
 
@@ -163,11 +163,7 @@ pub async fn serve(
     server.abort();
     // Every server child (per session or shared) gets the signal, then SIGKILL: none is
     // left behind, even one that ignores its stdin closing.
-    toolgate_gateway::upstream::child::stop_all(
-        signal,
-        toolgate_gateway::upstream::child::SIGNAL_GRACE,
-    )
-    .await;
+    toolgate_upstream::child::stop_all(signal, toolgate_upstream::child::SIGNAL_GRACE).await;
     0
 }
 

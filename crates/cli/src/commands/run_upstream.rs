@@ -4,9 +4,9 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
-use toolgate_gateway::upstream::UpstreamSpec;
-use toolgate_gateway::upstream::http::{HttpProtocol, HttpUpstreamOptions, client_builder};
-use toolgate_gateway::upstream::shared::SharedChild;
+use toolgate_upstream::UpstreamSpec;
+use toolgate_upstream::http::{HttpProtocol, HttpUpstreamOptions, client_builder};
+use toolgate_upstream::shared_child::SharedChild;
 
 #[derive(clap::Args)]
 pub struct UpstreamArgs {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use toolgate_gateway::admin::{self, AdminState, ApproverAuth};
-use toolgate_gateway::approvals::{ApprovalQueue, Approver, NewApproval, system_clock};
-use toolgate_gateway::policy_handle::PolicyHandle;
+use toolgate_admin::{AdminState, ApproverAuth};
+use toolgate_pipeline::approvals::{ApprovalQueue, Approver, NewApproval, system_clock};
+use toolgate_pipeline::policy_handle::PolicyHandle;
 
 pub const ALICE: &str = "tg_cli_alice";
 
@@ -40,7 +40,7 @@ pub async fn gateway() -> Gateway {
     let queue = ApprovalQueue::new(system_clock());
     let state = AdminState::for_approvals(policy, queue.clone(), auth);
     let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let (addr, task) = admin::serve(loopback, state).await.unwrap();
+    let (addr, task) = toolgate_admin::serve(loopback, state).await.unwrap();
     Gateway {
         queue,
         url: format!("http://{addr}"),

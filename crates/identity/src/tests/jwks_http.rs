@@ -1,6 +1,6 @@
 //! The JWKS fetched over HTTP from a small axum server on 127.0.0.1 (loopback only): caching,
 //! `Cache-Control`, the unknown-`kid` refetch limit, stale keys while the issuer is down, and
-//! failing closed when nothing was ever fetched. Time is a [`ManualClock`]; hits are counted.
+//! failing closed when nothing was ever fetched. Time is a [`ManualMonotonic`]; hits are counted.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -113,8 +113,8 @@ fn settings_for(url: &reqwest::Url) -> AuthSettings {
     }
 }
 
-fn authenticator(url: &reqwest::Url) -> (Authenticator, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new());
+fn authenticator(url: &reqwest::Url) -> (Authenticator, Arc<ManualMonotonic>) {
+    let clock = Arc::new(ManualMonotonic::new());
     let auth = Authenticator::with_clock(settings_for(url), client(), clock.clone());
     (auth, clock)
 }

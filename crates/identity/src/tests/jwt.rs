@@ -15,7 +15,7 @@ use super::*;
 struct FileSetup {
     _dir: TempDir,
     path: PathBuf,
-    clock: Arc<ManualClock>,
+    clock: Arc<ManualMonotonic>,
     auth: Authenticator,
 }
 
@@ -27,7 +27,7 @@ impl FileSetup {
         let mut settings =
             JwtSettings::new(ISS, vec![AUD.to_owned()], JwksSource::File(path.clone()));
         tweak(&mut settings);
-        let clock = Arc::new(ManualClock::new());
+        let clock = Arc::new(ManualMonotonic::new());
         let auth = Authenticator::with_clock(
             AuthSettings {
                 api_keys: ApiKeyTable::default(),

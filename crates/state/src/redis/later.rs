@@ -9,13 +9,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::store::{RedisStore, redact};
-use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::store::StateStore;
 use crate::types::{
     CounterRequest, CounterView, Reservation, ReserveOutcome, SettleOutcome, Settlement,
     StoreOptions,
 };
+use toolgate_clock::Clock;
 
 /// First pause between connection attempts; it doubles up to [`MAX_RETRY`].
 const FIRST_RETRY: Duration = Duration::from_secs(1);

@@ -14,13 +14,13 @@ use redis::{Client, ConnectionAddr, FromRedisValue, Script};
 use super::keys::{self, GRACE, Keys};
 use super::scripts::{SCRIPTS, outcome, renew_code, reserve_code};
 use crate::accounting::{self, Prepared, from_micros, from_units, micros, rolling_micros, span};
-use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::store::StateStore;
 use crate::types::{
     CounterRequest, CounterView, Limited, Reservation, ReservationId, ReserveOutcome,
     ReservedCounter, SettleOutcome, Settlement, StoreOptions, Window,
 };
+use toolgate_clock::Clock;
 
 /// Oldest Redis the scripts run on (`#!lua` script flags).
 const MIN_REDIS_MAJOR: u32 = 7;

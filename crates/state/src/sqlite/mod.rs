@@ -24,13 +24,13 @@ use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use tokio::sync::oneshot;
 
 use crate::accounting::{self, from_micros, from_units, micros, rolling_micros, span};
-use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::store::StateStore;
 use crate::types::{
     CounterRequest, CounterView, Reservation, ReservationId, ReserveOutcome, ReservedCounter,
     SettleOutcome, Settlement, StoreOptions,
 };
+use toolgate_clock::Clock;
 
 pub(crate) use schema::SCHEMA_VERSION;
 
