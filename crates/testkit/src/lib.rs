@@ -8,6 +8,8 @@
 //!   [`LegacySseClient`] (2024-11-05 HTTP+SSE), the HTTP counterparts of `StdioClient`.
 //! - [`listening::ListeningGateway`]: a `toolgate run --listen` process (or the example
 //!   server with `--http`) on a free port.
+//! - [`schemas`]: the official MCP JSON schema of every revision, and a check that a message
+//!   is valid in one.
 //! - [`example_server_path`]: where the built server binary is, for other crates' tests.
 //!
 //! Never part of the shipped `toolgate` binary. The benchmark is `toolgate-bench`.
@@ -17,6 +19,7 @@ pub mod client;
 pub mod http_client;
 pub mod listening;
 pub mod paths;
+pub mod schemas;
 
 pub use client::{
     ClientError, RequestHandler, ServerRequest, StderrMode, StdioClient, StdioClientBuilder,
